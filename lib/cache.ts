@@ -1,0 +1,309 @@
+import type { RootDatabase } from "lmdb";
+import { decodePayload, encodeRecord, encodeValue, readHead } from "./codec.ts";
+import { type SharedEnv, releaseEnv } from "./env.ts";
+import { CacheError } from "./errors.ts";
+import {
+  ALL_ENTRIES,
+  fullKey,
+  isHashedKey,
+  logicalKey,
+  MAX_INLINE_KEY,
+  namespacePrefix,
+  namespaceRange,
+  type StoredKey,
+  startsWith,
+  storedKey,
+} from "./keys.ts";
+import { checkTtl, expiryOf, isExpired } from "./ttl.ts";
+import type { Cache, Millis, PutOptions, ValueCodec } from "./types.ts";
+
+/** What every view of one open shares: the environment, the settings, and whether it was closed. */
+export type Core = {
+  readonly env: SharedEnv;
+  readonly db: RootDatabase<Buffer, Buffer>;
+  readonly now: () => number;
+  readonly codec: ValueCodec;
+  readonly defaultTtl: Millis | undefined;
+  closed: boolean;
+};
+
+type RawEntry = { stored: Buffer; record: Buffer };
+
+/** Expired entries are deleted in write transactions of at most this many, so writers are not held up. */
+const SWEEP_CHUNK = 1000;
+
+/**
+ * The record under a stored key, as a view of lmdb-js's reused read buffer: valid until the next read.
+ * (That buffer reports its length through an own property, so it is cut to a plain view first.)
+ */
+function peek(db: RootDatabase<Buffer, Buffer>, stored: Buffer): Buffer | undefined {
+  const record = db.getBinaryFast(stored);
+  return record === undefined ? undefined : record.subarray(0, record.length);
+}
+
+function closedError(): CacheError {
+  return new CacheError("CACHE_CLOSED", "the cache is closed");
+}
+
+function checkOpen(core: Core): void {
+  if (core.closed) throw closedError();
+}
+
+function checkKey(key: unknown): asserts key is string {
+  if (typeof key !== "string") {
+    throw new CacheError("CACHE_INVALID_KEY", `a key must be a string, got ${key === null ? "null" : typeof key}`);
+  }
+}
+
+function engineError(core: Core, error: unknown): CacheError {
+  if (error instanceof CacheError) return error;
+  if (core.closed) return new CacheError("CACHE_CLOSED", "the cache is closed", { cause: error });
+  const message = error instanceof Error ? error.message : String(error);
+  if (message.includes("MDB_MAP_FULL")) return new CacheError("CACHE_FULL", "the cache is full", { cause: error });
+  return new CacheError("CACHE_IO", `storage engine failed: ${message}`, { cause: error });
+}
+
+function write<R>(core: Core, work: () => R): R {
+  try {
+    return core.db.transactionSync(work);
+  } catch (error) {
+    throw engineError(core, error);
+  }
+}
+
+/** Within a write transaction: a hashed slot may only be taken by the key it was hashed from. */
+function claimSlot(db: RootDatabase<Buffer, Buffer>, key: StoredKey): void {
+  if (key.full === undefined) return;
+  const current = peek(db, key.stored);
+  if (current === undefined) return;
+  const owner = readHead(current).full;
+  if (owner === undefined || !owner.equals(key.full)) {
+    throw new CacheError("CACHE_KEY_COLLISION", "two long keys share a hashed slot; the write was refused");
+  }
+}
+
+/** The slot holds this exact key (always true for inline keys, checked for hashed ones). */
+function ownsSlot(key: StoredKey, full: Buffer | undefined): boolean {
+  return key.full === undefined || (full !== undefined && full.equals(key.full));
+}
+
+/** Delete an expired record only if it is still byte for byte what was read: a fresh write survives. */
+function deleteIfUnchanged(core: Core, stored: Buffer, seen: Buffer): boolean {
+  const { db } = core;
+  return db.transactionSync(() => {
+    const current = peek(db, stored);
+    if (current === undefined || !current.equals(seen)) return false;
+    db.removeSync(stored);
+    return true;
+  });
+}
+
+function expireQuietly(core: Core, stored: Buffer, seen: Buffer): void {
+  try {
+    deleteIfUnchanged(core, stored, seen);
+  } catch {
+    // The entry reads as missing either way; a later read or sweep retries the delete.
+  }
+}
+
+/** Entries of a stored-key range in key order; hashed long keys sharing a head are put in order of their full keys. */
+function* ordered(db: RootDatabase<Buffer, Buffer>, start: Buffer, end: Buffer): Generator<RawEntry> {
+  let group: RawEntry[] = [];
+  const flush = function* (): Generator<RawEntry> {
+    const keyed = group.map((entry) => ({ entry, full: readHead(entry.record).full! }));
+    keyed.sort((a, b) => Buffer.compare(a.full, b.full));
+    for (const { entry } of keyed) yield entry;
+    group = [];
+  };
+  for (const { key, value } of db.getRange({ start, end })) {
+    const entry = { stored: key, record: value };
+    if (isHashedKey(key)) {
+      const head = group[0];
+      if (head !== undefined && Buffer.compare(head.stored.subarray(0, MAX_INLINE_KEY), key.subarray(0, MAX_INLINE_KEY)) !== 0) {
+        yield* flush();
+      }
+      group.push(entry);
+      continue;
+    }
+    if (group.length > 0) yield* flush();
+    yield entry;
+  }
+  if (group.length > 0) yield* flush();
+}
+
+function checkLimit(opts: unknown): number {
+  if (opts === undefined || opts === null) return Infinity;
+  if (typeof opts !== "object") throw new CacheError("CACHE_INVALID_OPTION", "entries options must be an object");
+  const { limit } = opts as { limit?: unknown };
+  if (limit === undefined || limit === null) return Infinity;
+  if (typeof limit !== "number" || Number.isNaN(limit)) {
+    throw new CacheError("CACHE_INVALID_OPTION", `limit must be a number, got ${String(limit)}`);
+  }
+  // As in level's iterators: a negative limit means no limit.
+  return limit < 0 ? Infinity : Math.floor(limit);
+}
+
+function checkPutOptions(opts: unknown, core: Core): Millis | undefined {
+  if (opts === undefined || opts === null) return core.defaultTtl;
+  if (typeof opts !== "object") throw new CacheError("CACHE_INVALID_OPTION", "put options must be an object");
+  const ttl = checkTtl((opts as PutOptions).ttlMs, "ttlMs");
+  return ttl ?? core.defaultTtl;
+}
+
+type PreparedOp = { key: StoredKey; record: Buffer | undefined };
+
+function prepareBatch(core: Core, prefix: Buffer, ops: unknown): PreparedOp[] {
+  if (!Array.isArray(ops)) throw new CacheError("CACHE_INVALID_BATCH", "batch takes an array of operations");
+  const now = core.now();
+  return ops.map((op: unknown, index) => {
+    if (typeof op !== "object" || op === null) {
+      throw new CacheError("CACHE_INVALID_BATCH", `operation ${index} is not an object`);
+    }
+    const { type, key, value, ttlMs } = op as { type?: unknown; key?: unknown; value?: unknown; ttlMs?: unknown };
+    checkKey(key);
+    const stored = storedKey(fullKey(prefix, key));
+    if (type === "del") return { key: stored, record: undefined };
+    if (type !== "put") throw new CacheError("CACHE_INVALID_BATCH", `operation ${index} has unknown type ${String(type)}`);
+    const ttl = checkTtl(ttlMs, `ttlMs of operation ${index}`) ?? core.defaultTtl;
+    return { key: stored, record: encodeRecord(encodeValue(value, core.codec), expiryOf(ttl, now), stored.full) };
+  });
+}
+
+export function createView<T>(core: Core, namespace: string): Cache<T> {
+  const prefix = namespacePrefix(namespace);
+  const { db } = core;
+
+  const get = async (key: string): Promise<T | undefined> => {
+    checkOpen(core);
+    checkKey(key);
+    const slot = storedKey(fullKey(prefix, key));
+    let record: Buffer | undefined;
+    try {
+      // A fresh snapshot for every read: a write another process finished before this call is seen.
+      db.resetReadTxn();
+      record = peek(db, slot.stored);
+    } catch (error) {
+      throw engineError(core, error);
+    }
+    if (record === undefined) return undefined;
+    const head = readHead(record);
+    if (!ownsSlot(slot, head.full)) return undefined;
+    if (isExpired(head.expiry, core.now())) {
+      expireQuietly(core, slot.stored, Buffer.from(record));
+      return undefined;
+    }
+    return decodePayload(record, head) as T;
+  };
+
+  const view: Cache<T> = {
+    get,
+    has: async (key) => (await get(key)) !== undefined,
+    set: async (key, value, opts) => {
+      checkOpen(core);
+      checkKey(key);
+      const ttl = checkPutOptions(opts, core);
+      const slot = storedKey(fullKey(prefix, key));
+      const record = encodeRecord(encodeValue(value, core.codec), expiryOf(ttl, core.now()), slot.full);
+      write(core, () => {
+        claimSlot(db, slot);
+        db.putSync(slot.stored, record);
+      });
+    },
+    del: async (key) => {
+      checkOpen(core);
+      checkKey(key);
+      const slot = storedKey(fullKey(prefix, key));
+      write(core, () => {
+        const current = slot.full === undefined ? undefined : peek(db, slot.stored);
+        if (current === undefined || ownsSlot(slot, readHead(current).full)) db.removeSync(slot.stored);
+      });
+    },
+    batch: async (ops) => {
+      checkOpen(core);
+      const prepared = prepareBatch(core, prefix, ops);
+      if (prepared.length === 0) return;
+      write(core, () => {
+        for (const { key, record } of prepared) {
+          claimSlot(db, key);
+          if (record === undefined) db.removeSync(key.stored);
+          else db.putSync(key.stored, record);
+        }
+      });
+    },
+    entries: (opts) => entries<T>(core, prefix, opts),
+    sweepExpired: () => sweepExpired(core),
+    withNamespace: (ns) => {
+      if (typeof ns !== "string") throw new CacheError("CACHE_INVALID_OPTION", "a namespace must be a string");
+      return createView<T>(core, ns ? (namespace ? `${namespace}/${ns}` : ns) : namespace);
+    },
+    close: async () => {
+      if (core.closed) return;
+      core.closed = true;
+      await releaseEnv(core.env);
+    },
+  };
+  return Object.freeze(view);
+}
+
+async function* entries<T>(core: Core, prefix: Buffer, opts: unknown): AsyncGenerator<[string, T]> {
+  checkOpen(core);
+  const limit = checkLimit(opts);
+  if (limit === 0) return;
+  const { start, end } = namespaceRange(prefix);
+  let counted = 0;
+  let source: Generator<RawEntry>;
+  try {
+    core.db.resetReadTxn();
+    source = ordered(core.db, start, end);
+  } catch (error) {
+    throw engineError(core, error);
+  }
+  try {
+    while (counted < limit) {
+      checkOpen(core);
+      let step: IteratorResult<RawEntry>;
+      try {
+        step = source.next();
+      } catch (error) {
+        throw engineError(core, error);
+      }
+      if (step.done) return;
+      const { stored, record } = step.value;
+      const head = readHead(record);
+      const full = head.full ?? stored;
+      if (!startsWith(full, prefix)) continue;
+      counted++;
+      if (isExpired(head.expiry, core.now())) {
+        expireQuietly(core, stored, record);
+        continue;
+      }
+      yield [logicalKey(prefix, full), decodePayload(record, head) as T];
+    }
+  } finally {
+    source.return(undefined);
+  }
+}
+
+async function sweepExpired(core: Core): Promise<number> {
+  checkOpen(core);
+  const now = core.now();
+  let deleted = 0;
+  let pending: RawEntry[] = [];
+  const flush = () => {
+    const chunk = pending;
+    pending = [];
+    deleted += write(core, () => chunk.filter(({ stored, record }) => deleteIfUnchanged(core, stored, record)).length);
+  };
+  try {
+    core.db.resetReadTxn();
+    for (const { key, value } of core.db.getRange({ start: ALL_ENTRIES.start, end: ALL_ENTRIES.end })) {
+      if (!isExpired(readHead(value).expiry, now)) continue;
+      pending.push({ stored: key, record: value });
+      if (pending.length >= SWEEP_CHUNK) flush();
+    }
+    if (pending.length > 0) flush();
+  } catch (error) {
+    throw engineError(core, error);
+  }
+  return deleted;
+}

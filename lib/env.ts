@@ -1,0 +1,106 @@
+import { statSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { resolve } from "node:path";
+import { open, type RootDatabase } from "lmdb";
+import { CacheError } from "./errors.ts";
+import { META_KEY } from "./keys.ts";
+import type { Durability } from "./types.ts";
+
+// LMDB must not be opened twice by one process, so every open of a path in this process shares
+// one environment, counted by reference and closed with its last user.
+
+/** Bumped whenever the stored layout changes; processes of another format refuse to open. */
+export const FORMAT = "lmdb-cache/1";
+/** Reader slots in the lock file, fixed by the first process that creates it. */
+const MAX_READERS = 2048;
+
+export type SharedEnv = {
+  readonly db: RootDatabase<Buffer, Buffer>;
+  readonly path: string;
+  readonly durability: Durability;
+  users: number;
+};
+
+const opened = new Map<string, Promise<SharedEnv>>();
+
+async function prepareDirectory(path: string): Promise<void> {
+  try {
+    await mkdir(path, { recursive: true });
+  } catch (error) {
+    throw new CacheError("CACHE_INVALID_PATH", `cannot create cache directory ${path}`, { cause: error });
+  }
+  if (!statSync(path).isDirectory()) {
+    throw new CacheError("CACHE_INVALID_PATH", `${path} is not a directory`);
+  }
+}
+
+function checkFormat(db: RootDatabase<Buffer, Buffer>, path: string): void {
+  const meta = db.getBinary(META_KEY);
+  if (meta !== undefined) {
+    const format = meta.toString("utf8");
+    if (format !== FORMAT) {
+      throw new CacheError("CACHE_INCOMPATIBLE", `${path} holds format ${JSON.stringify(format)}, expected ${FORMAT}`);
+    }
+    return;
+  }
+  db.transactionSync(() => {
+    if (db.getBinary(META_KEY) !== undefined) return;
+    let foreign = false;
+    for (const _ of db.getKeys({ limit: 1 })) foreign = true;
+    if (foreign) throw new CacheError("CACHE_INCOMPATIBLE", `${path} holds an LMDB database that is not a cache`);
+    db.putSync(META_KEY, Buffer.from(FORMAT, "utf8"));
+  });
+}
+
+async function openEnv(path: string, durability: Durability): Promise<SharedEnv> {
+  await prepareDirectory(path);
+  let db: RootDatabase<Buffer, Buffer>;
+  try {
+    db = open<Buffer, Buffer>({
+      path,
+      noSubdir: false,
+      keyEncoding: "binary",
+      encoding: "binary",
+      maxReaders: MAX_READERS,
+      // Every write is a synchronous commit; "process" skips the fsync, which a process kill does not need.
+      noSync: durability === "process",
+      overlappingSync: false,
+    });
+  } catch (error) {
+    throw new CacheError("CACHE_INVALID_PATH", `cannot open an LMDB environment at ${path}`, { cause: error });
+  }
+  try {
+    checkFormat(db, path);
+  } catch (error) {
+    await db.close();
+    if (error instanceof CacheError) throw error;
+    throw new CacheError("CACHE_IO", `cannot read the cache at ${path}`, { cause: error });
+  }
+  return { db, path, durability, users: 0 };
+}
+
+export async function acquireEnv(path: string, durability: Durability): Promise<SharedEnv> {
+  const key = resolve(path);
+  let pending = opened.get(key);
+  if (pending === undefined) {
+    pending = openEnv(key, durability);
+    opened.set(key, pending);
+    pending.catch(() => opened.delete(key));
+  }
+  const env = await pending;
+  if (env.durability !== durability) {
+    throw new CacheError(
+      "CACHE_INCOMPATIBLE",
+      `${key} is already open in this process with durability "${env.durability}"`,
+    );
+  }
+  env.users++;
+  return env;
+}
+
+export async function releaseEnv(env: SharedEnv): Promise<void> {
+  env.users--;
+  if (env.users > 0) return;
+  opened.delete(env.path);
+  await env.db.close();
+}

@@ -1,0 +1,31 @@
+/** The stable error codes of this library: the contract callers switch on (listed in the README). */
+export const ERROR_CODES = [
+  "CACHE_CLOSED",
+  "CACHE_INVALID_KEY",
+  "CACHE_INVALID_VALUE",
+  "CACHE_INVALID_TTL",
+  "CACHE_INVALID_OPTION",
+  "CACHE_INVALID_BATCH",
+  "CACHE_INVALID_PATH",
+  "CACHE_INCOMPATIBLE",
+  "CACHE_CORRUPT",
+  "CACHE_FULL",
+  "CACHE_KEY_COLLISION",
+  "CACHE_IO",
+] as const;
+
+export type CacheErrorCode = (typeof ERROR_CODES)[number];
+
+export class CacheError extends Error {
+  readonly code: CacheErrorCode;
+
+  constructor(code: CacheErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "CacheError";
+    this.code = code;
+  }
+}
+
+export function isCacheError(error: unknown, code?: CacheErrorCode): error is CacheError {
+  return error instanceof CacheError && (code === undefined || error.code === code);
+}

@@ -1,0 +1,43 @@
+import { createView, type Core } from "./cache.ts";
+import { acquireEnv } from "./env.ts";
+import { CacheError } from "./errors.ts";
+import { checkTtl } from "./ttl.ts";
+import type { Cache, CacheOptions, Durability, ValueCodec } from "./types.ts";
+
+export { CacheError, ERROR_CODES, isCacheError, type CacheErrorCode } from "./errors.ts";
+export type { BatchOp, Cache, CacheOptions, Durability, Millis, PutOptions, ValueCodec } from "./types.ts";
+
+function option<V>(value: unknown, name: string, allowed: readonly V[], fallback: V): V {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value as V)) {
+    throw new CacheError("CACHE_INVALID_OPTION", `${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`);
+  }
+  return value as V;
+}
+
+/** Opens (or creates) the cache at `opts.path`; any number of processes may hold it open at once. */
+export async function openLmdbCache<T = unknown>(opts: CacheOptions): Promise<Cache<T>> {
+  if (typeof opts !== "object" || opts === null) {
+    throw new CacheError("CACHE_INVALID_OPTION", "openLmdbCache takes an options object");
+  }
+  const { path, namespace = "", now = Date.now } = opts;
+  if (typeof path !== "string" || path === "") {
+    throw new CacheError("CACHE_INVALID_PATH", "path must be a non-empty string");
+  }
+  if (typeof namespace !== "string") throw new CacheError("CACHE_INVALID_OPTION", "namespace must be a string");
+  if (typeof now !== "function") throw new CacheError("CACHE_INVALID_OPTION", "now must be a function");
+  let defaultTtl;
+  try {
+    defaultTtl = checkTtl(opts.defaultTtlMs, "defaultTtlMs");
+  } catch (error) {
+    throw new CacheError("CACHE_INVALID_OPTION", (error as Error).message, { cause: error });
+  }
+  const codec = option<ValueCodec>(opts.values, "values", ["json", "structured"], "json");
+  const durability = option<Durability>(opts.durability, "durability", ["process", "fsync"], "process");
+  const env = await acquireEnv(path, durability);
+  const core: Core = { env, db: env.db, now, codec, defaultTtl, closed: false };
+  return createView<T>(core, namespace);
+}
+
+/** The same function under level-cache's name: switching is a change of package name only. */
+export const openLevelCache = openLmdbCache;

@@ -1,0 +1,83 @@
+import { createHash } from "node:crypto";
+import { wtf8Decode, wtf8Encode } from "./wtf8.ts";
+
+// Stored key = escape(wtf8(namespace)) + 0x00 + wtf8(key). The escape keeps 0x00 out of the namespace
+// part, so the 0x00 ends it unambiguously: distinct (namespace, key) pairs never share a stored key,
+// and a namespace's keys form one contiguous range. WTF-8 never produces 0xFE or 0xFF bytes, which
+// leaves 0xFF free to mark hashed long keys and the library's own records.
+
+/** LMDB's key limit is 1978 bytes; keys whose full form is longer are stored under a hashed form. */
+export const MAX_INLINE_KEY = 1900;
+const LONG_MARK = 0xff;
+const HASH_BYTES = 32;
+
+/** Records of the library itself (format metadata) live under this first byte, outside every namespace. */
+export const META_KEY = Buffer.from([0xff, 0x6d, 0x65, 0x74, 0x61]);
+
+export function namespacePrefix(namespace: string): Buffer {
+  const raw = wtf8Encode(namespace);
+  const out: number[] = [];
+  for (const byte of raw) {
+    if (byte === 0x00) out.push(0x01, 0x01);
+    else if (byte === 0x01) out.push(0x01, 0x02);
+    else out.push(byte);
+  }
+  out.push(0x00);
+  return Buffer.from(out);
+}
+
+/** The key as stored, and the full key when the stored one is its hashed form (kept in the record). */
+export type StoredKey = { stored: Buffer; full: Buffer | undefined };
+
+export function fullKey(prefix: Buffer, key: string): Buffer {
+  if (key.isWellFormed()) {
+    const length = Buffer.byteLength(key, "utf8");
+    const out = Buffer.allocUnsafe(prefix.length + length);
+    prefix.copy(out, 0);
+    out.write(key, prefix.length, length, "utf8");
+    return out;
+  }
+  return Buffer.concat([prefix, wtf8Encode(key)]);
+}
+
+export function storedKey(full: Buffer): StoredKey {
+  if (full.length <= MAX_INLINE_KEY) return { stored: full, full: undefined };
+  const digest = createHash("sha256").update(full).digest();
+  const stored = Buffer.allocUnsafe(MAX_INLINE_KEY + 1 + HASH_BYTES);
+  full.copy(stored, 0, 0, MAX_INLINE_KEY);
+  stored[MAX_INLINE_KEY] = LONG_MARK;
+  digest.copy(stored, MAX_INLINE_KEY + 1);
+  return { stored, full };
+}
+
+export function isHashedKey(stored: Uint8Array): boolean {
+  return stored.length === MAX_INLINE_KEY + 1 + HASH_BYTES && stored[MAX_INLINE_KEY] === LONG_MARK;
+}
+
+export function logicalKey(prefix: Buffer, full: Uint8Array): string {
+  return wtf8Decode(full.subarray(prefix.length));
+}
+
+export function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
+  if (bytes.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
+  return true;
+}
+
+/** The smallest byte string greater than every string that starts with `bytes`. */
+function successor(bytes: Buffer): Buffer {
+  const out = Buffer.from(bytes);
+  let i = out.length - 1;
+  while (i >= 0 && out[i] === 0xff) i--;
+  out[i] = out[i]! + 1;
+  return out.subarray(0, i + 1);
+}
+
+/** Stored-key bounds [start, end) that hold every key of the namespace (and, for huge namespaces, a few others). */
+export function namespaceRange(prefix: Buffer): { start: Buffer; end: Buffer } {
+  const head = prefix.length <= MAX_INLINE_KEY ? prefix : prefix.subarray(0, MAX_INLINE_KEY);
+  return { start: head, end: successor(head) };
+}
+
+/** Bounds of every cache entry, all namespaces, without the library's own records. */
+export const ALL_ENTRIES = { start: Buffer.from([0x00]), end: Buffer.from([0xff]) };

@@ -1,0 +1,18 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["lib/**/*.test.ts", "harness/**/*.test.ts", "scenarios/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Tests fork processes that share two cores; fewer workers keeps timings sane.
+    maxWorkers: 2,
+    coverage: {
+      provider: "v8",
+      include: ["lib/**/*.ts"],
+      exclude: ["lib/**/*.test.ts", "lib/**/*.test-d.ts"],
+      thresholds: { lines: 95, branches: 95 },
+      reporter: ["text-summary", "json-summary"],
+    },
+  },
+});
