@@ -6,6 +6,7 @@ import {
   ALL_ENTRIES,
   fullKey,
   isHashedKey,
+  transientFullKey,
   logicalKey,
   MAX_INLINE_KEY,
   namespacePrefix,
@@ -59,7 +60,6 @@ function engineError(core: Core, error: unknown): CacheError {
   if (error instanceof CacheError) return error;
   if (core.closed) return new CacheError("CACHE_CLOSED", "the cache is closed", { cause: error });
   const message = error instanceof Error ? error.message : String(error);
-  if (message.includes("MDB_MAP_FULL")) return new CacheError("CACHE_FULL", "the cache is full", { cause: error });
   return new CacheError("CACHE_IO", `storage engine failed: ${message}`, { cause: error });
 }
 
@@ -176,7 +176,7 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
   const get = async (key: string): Promise<T | undefined> => {
     checkOpen(core);
     checkKey(key);
-    const slot = storedKey(fullKey(prefix, key));
+    const slot = storedKey(transientFullKey(prefix, key));
     let record: Buffer | undefined;
     try {
       // A fresh snapshot for every read: a write another process finished before this call is seen.
@@ -202,8 +202,10 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
       checkOpen(core);
       checkKey(key);
       const ttl = checkPutOptions(opts, core);
-      const slot = storedKey(fullKey(prefix, key));
-      const record = encodeRecord(encodeValue(value, core.codec), expiryOf(ttl, core.now()), slot.full);
+      // The value first: its getters run user code, which might itself use the transient key buffer.
+      const payload = encodeValue(value, core.codec);
+      const slot = storedKey(transientFullKey(prefix, key));
+      const record = encodeRecord(payload, expiryOf(ttl, core.now()), slot.full);
       write(core, () => {
         claimSlot(db, slot);
         db.putSync(slot.stored, record);
@@ -212,7 +214,7 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
     del: async (key) => {
       checkOpen(core);
       checkKey(key);
-      const slot = storedKey(fullKey(prefix, key));
+      const slot = storedKey(transientFullKey(prefix, key));
       write(core, () => {
         const current = slot.full === undefined ? undefined : peek(db, slot.stored);
         if (current === undefined || ownsSlot(slot, readHead(current).full)) db.removeSync(slot.stored);

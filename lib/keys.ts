@@ -29,6 +29,20 @@ export function namespacePrefix(namespace: string): Buffer {
 /** The key as stored, and the full key when the stored one is its hashed form (kept in the record). */
 export type StoredKey = { stored: Buffer; full: Buffer | undefined };
 
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * The full key written into a buffer that the next call reuses: for lookups that hand the key to LMDB
+ * (which copies it) before anything else runs. Saves an allocation on every read.
+ */
+export function transientFullKey(prefix: Buffer, key: string): Buffer {
+  if (!key.isWellFormed()) return fullKey(prefix, key);
+  const most = prefix.length + key.length * 3;
+  if (most > scratch.length) scratch = Buffer.allocUnsafe(most);
+  prefix.copy(scratch, 0);
+  return scratch.subarray(0, prefix.length + scratch.write(key, prefix.length, "utf8"));
+}
+
 export function fullKey(prefix: Buffer, key: string): Buffer {
   if (key.isWellFormed()) {
     const length = Buffer.byteLength(key, "utf8");
