@@ -1,4 +1,3 @@
-import { statSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { open, type RootDatabase } from "lmdb";
@@ -25,12 +24,10 @@ const opened = new Map<string, Promise<SharedEnv>>();
 
 async function prepareDirectory(path: string): Promise<void> {
   try {
+    // Fails with EEXIST when the path is a file, ENOTDIR when a parent is one.
     await mkdir(path, { recursive: true });
   } catch (error) {
     throw new CacheError("CACHE_INVALID_PATH", `cannot create cache directory ${path}`, { cause: error });
-  }
-  if (!statSync(path).isDirectory()) {
-    throw new CacheError("CACHE_INVALID_PATH", `${path} is not a directory`);
   }
 }
 
