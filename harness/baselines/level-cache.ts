@@ -91,7 +91,8 @@ function referenceView<T>(db: Db, namespace: string, defaultTtlMs: Millis | unde
         ops.map((op) =>
           op.type === "put"
             ? { type: "put" as const, key: stored(op.key), value: envelope(op.value, op.ttlMs ?? defaultTtlMs) }
-            : { type: "del" as const, key: stored(op.key) },
+            : // Any other type goes to level as given, which refuses it.
+              { type: op.type, key: stored(op.key) },
         ),
       ),
     entries,
