@@ -1,7 +1,7 @@
 import type { RootDatabase } from "lmdb";
 import { decodePayload, encodeRecord, encodeValue, readHead } from "./codec.ts";
 import { type SharedEnv, releaseEnv } from "./env.ts";
-import { CacheError } from "./errors.ts";
+import { asCacheError, CacheError } from "./errors.ts";
 import {
   ALL_ENTRIES,
   fullKey,
@@ -56,11 +56,9 @@ function checkKey(key: unknown): asserts key is string {
   }
 }
 
+/** An engine error seen after close() is the close's doing; any other is an I/O failure. */
 function engineError(core: Core, error: unknown): CacheError {
-  if (error instanceof CacheError) return error;
-  if (core.closed) return new CacheError("CACHE_CLOSED", "the cache is closed", { cause: error });
-  const message = error instanceof Error ? error.message : String(error);
-  return new CacheError("CACHE_IO", `storage engine failed: ${message}`, { cause: error });
+  return asCacheError(error, core.closed ? "CACHE_CLOSED" : "CACHE_IO", "storage engine failed");
 }
 
 function write<R>(core: Core, work: () => R): R {

@@ -57,6 +57,8 @@ describe("entries", () => {
     const b = cache.withNamespace("n".repeat(2500) + "b");
     await a.set("k", "a");
     await b.set("k", "b");
+    // Shorter than a's and b's prefixes, yet hashed under the same first 1900 bytes.
+    await cache.withNamespace("n".repeat(2000)).set("", "shorter");
     await cache.set("k", "root");
     expect(await collect(a)).toEqual([["k", "a"]]);
     expect(await collect(b)).toEqual([["k", "b"]]);

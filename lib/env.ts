@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { open, type RootDatabase } from "lmdb";
-import { CacheError } from "./errors.ts";
+import { asCacheError, CacheError } from "./errors.ts";
 import { META_KEY } from "./keys.ts";
 import type { Durability } from "./types.ts";
 
@@ -70,8 +70,7 @@ async function openEnv(path: string, durability: Durability): Promise<SharedEnv>
     checkFormat(db, path);
   } catch (error) {
     await db.close();
-    if (error instanceof CacheError) throw error;
-    throw new CacheError("CACHE_IO", `cannot read the cache at ${path}`, { cause: error });
+    throw asCacheError(error, "CACHE_IO", `cannot read the cache at ${path}`);
   }
   return { db, path, durability, users: 0 };
 }

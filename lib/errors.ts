@@ -28,3 +28,10 @@ export class CacheError extends Error {
 export function isCacheError(error: unknown, code?: CacheErrorCode): error is CacheError {
   return error instanceof CacheError && (code === undefined || error.code === code);
 }
+
+/** The error as a CacheError: itself when it is one already, else wrapped with `code`, kept as the cause. */
+export function asCacheError(error: unknown, code: CacheErrorCode, message: string): CacheError {
+  if (error instanceof CacheError) return error;
+  const detail = error instanceof Error ? error.message : String(error);
+  return new CacheError(code, `${message}: ${detail}`, { cause: error });
+}

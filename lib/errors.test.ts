@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { asCacheError, CacheError, ERROR_CODES, isCacheError } from "./errors.ts";
+
+describe("errors", () => {
+  it("tells cache errors apart, by code when asked", () => {
+    const error = new CacheError("CACHE_CLOSED", "closed");
+    expect(isCacheError(error)).toBe(true);
+    expect(isCacheError(error, "CACHE_CLOSED")).toBe(true);
+    expect(isCacheError(error, "CACHE_IO")).toBe(false);
+    expect(isCacheError(new Error("x"))).toBe(false);
+    expect(ERROR_CODES).toContain(error.code);
+  });
+
+  it("wraps a foreign error under a code and keeps it as the cause", () => {
+    const engine = new Error("MDB_BAD_TXN");
+    const wrapped = asCacheError(engine, "CACHE_IO", "storage engine failed");
+    expect(wrapped).toMatchObject({ code: "CACHE_IO", cause: engine, name: "CacheError" });
+    expect(wrapped.message).toBe("storage engine failed: MDB_BAD_TXN");
+    expect(asCacheError("text", "CACHE_IO", "failed").message).toBe("failed: text");
+    const own = new CacheError("CACHE_CORRUPT", "x");
+    expect(asCacheError(own, "CACHE_IO", "failed")).toBe(own);
+  });
+});
