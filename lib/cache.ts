@@ -1,7 +1,7 @@
 import type { RootDatabase } from "lmdb";
 import { decodePayload, encodeRecord, encodeValue, readHead } from "./codec.ts";
 import { type SharedEnv, releaseEnv } from "./env.ts";
-import { asCacheError, CacheError } from "./errors.ts";
+import { CacheError, engineFailure } from "./errors.ts";
 import {
   ALL_ENTRIES,
   fullKey,
@@ -15,6 +15,7 @@ import {
   startsWith,
   storedKey,
 } from "./keys.ts";
+import type { SizeBound } from "./size-bound.ts";
 import { checkTtl, expiryOf, isExpired } from "./ttl.ts";
 import type { Cache, Millis, PutOptions, ValueCodec } from "./types.ts";
 
@@ -25,6 +26,7 @@ export type Core = {
   readonly now: () => number;
   readonly codec: ValueCodec;
   readonly defaultTtl: Millis | undefined;
+  readonly bound: SizeBound | undefined;
   closed: boolean;
 };
 
@@ -58,7 +60,7 @@ function checkKey(key: unknown): asserts key is string {
 
 /** An engine error seen after close() is the close's doing; any other is an I/O failure. */
 function engineError(core: Core, error: unknown): CacheError {
-  return asCacheError(error, core.closed ? "CACHE_CLOSED" : "CACHE_IO", "storage engine failed");
+  return engineFailure(error, core.closed ? "CACHE_CLOSED" : "CACHE_IO", "storage engine failed");
 }
 
 function write<R>(core: Core, work: () => R): R {
@@ -204,6 +206,7 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
       const payload = encodeValue(value, core.codec);
       const slot = storedKey(transientFullKey(prefix, key));
       const record = encodeRecord(payload, expiryOf(ttl, core.now()), slot.full);
+      core.bound?.admit(slot.stored.length + record.length);
       write(core, () => {
         claimSlot(db, slot);
         db.putSync(slot.stored, record);
@@ -217,11 +220,16 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
         const current = slot.full === undefined ? undefined : peek(db, slot.stored);
         if (current === undefined || ownsSlot(slot, readHead(current).full)) db.removeSync(slot.stored);
       });
+      core.bound?.freed();
     },
     batch: async (ops) => {
       checkOpen(core);
       const prepared = prepareBatch(core, prefix, ops);
       if (prepared.length === 0) return;
+      if (core.bound !== undefined) {
+        const bytes = prepared.reduce((sum, { key, record }) => sum + (record ? key.stored.length + record.length : 0), 0);
+        if (bytes > 0) core.bound.admit(bytes);
+      }
       write(core, () => {
         for (const { key, record } of prepared) {
           claimSlot(db, key);
@@ -229,6 +237,7 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
           else db.putSync(key.stored, record);
         }
       });
+      core.bound?.freed();
     },
     entries: (opts) => entries<T>(core, prefix, opts),
     sweepExpired: () => sweepExpired(core),
@@ -305,5 +314,6 @@ async function sweepExpired(core: Core): Promise<number> {
   } catch (error) {
     throw engineError(core, error);
   }
+  if (deleted > 0) core.bound?.freed();
   return deleted;
 }

@@ -1,7 +1,8 @@
-import { mkdir } from "node:fs/promises";
-import { resolve } from "node:path";
+import { mkdir, rm } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { open, type RootDatabase } from "lmdb";
-import { asCacheError, CacheError } from "./errors.ts";
+import { checkDataFile } from "./data-file.ts";
+import { CacheError, engineFailure } from "./errors.ts";
 import { META_KEY } from "./keys.ts";
 import type { Durability } from "./types.ts";
 
@@ -51,6 +52,7 @@ function checkFormat(db: RootDatabase<Buffer, Buffer>, path: string): void {
 
 async function openEnv(path: string, durability: Durability): Promise<SharedEnv> {
   await prepareDirectory(path);
+  await checkDataFile(path);
   let db: RootDatabase<Buffer, Buffer>;
   try {
     db = open<Buffer, Buffer>({
@@ -64,13 +66,13 @@ async function openEnv(path: string, durability: Durability): Promise<SharedEnv>
       overlappingSync: false,
     });
   } catch (error) {
-    throw new CacheError("CACHE_INVALID_PATH", `cannot open an LMDB environment at ${path}`, { cause: error });
+    throw engineFailure(error, "CACHE_INVALID_PATH", `cannot open an LMDB environment at ${path}`);
   }
   try {
     checkFormat(db, path);
   } catch (error) {
     await db.close();
-    throw asCacheError(error, "CACHE_IO", `cannot read the cache at ${path}`);
+    throw engineFailure(error, "CACHE_IO", `cannot read the cache at ${path}`);
   }
   return { db, path, durability, users: 0 };
 }
@@ -99,4 +101,15 @@ export async function releaseEnv(env: SharedEnv): Promise<void> {
   if (env.users > 0) return;
   opened.delete(env.path);
   await env.db.close();
+}
+
+/**
+ * Empties a cache by removing its files, so that the next open starts afresh: the recovery for a
+ * damaged cache (`CACHE_CORRUPT` at open). Only when no process has it open: one that does would
+ * go on using the removed file.
+ */
+export async function resetCache(path: string): Promise<void> {
+  const dir = resolve(path);
+  if (opened.has(dir)) throw new CacheError("CACHE_INCOMPATIBLE", `${dir} is open in this process; close it first`);
+  await Promise.all(["data.mdb", "lock.mdb"].map((name) => rm(join(dir, name), { force: true })));
 }

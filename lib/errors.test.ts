@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { asCacheError, CacheError, ERROR_CODES, isCacheError } from "./errors.ts";
+import { asCacheError, CacheError, engineFailure, ERROR_CODES, isCacheError } from "./errors.ts";
 
 describe("errors", () => {
   it("tells cache errors apart, by code when asked", () => {
@@ -19,5 +19,14 @@ describe("errors", () => {
     expect(asCacheError("text", "CACHE_IO", "failed").message).toBe("failed: text");
     const own = new CacheError("CACHE_CORRUPT", "x");
     expect(asCacheError(own, "CACHE_IO", "failed")).toBe(own);
+  });
+});
+
+describe("engine failures", () => {
+  it("names LMDB's damage reports CACHE_CORRUPT and anything else by the code given", () => {
+    expect(engineFailure(new Error("MDB_CORRUPTED: Located page was wrong type"), "CACHE_IO", "x").code).toBe("CACHE_CORRUPT");
+    expect(engineFailure(new Error("MDB_INVALID: File is not an LMDB file"), "CACHE_INVALID_PATH", "x").code).toBe("CACHE_CORRUPT");
+    expect(engineFailure(new Error("EACCES"), "CACHE_INVALID_PATH", "x").code).toBe("CACHE_INVALID_PATH");
+    expect(engineFailure("MDB_PANIC", "CACHE_IO", "x").code).toBe("CACHE_CORRUPT");
   });
 });

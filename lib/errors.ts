@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   "CACHE_INVALID_PATH",
   "CACHE_INCOMPATIBLE",
   "CACHE_CORRUPT",
+  "CACHE_FULL",
   "CACHE_KEY_COLLISION",
   "CACHE_IO",
 ] as const;
@@ -34,4 +35,13 @@ export function asCacheError(error: unknown, code: CacheErrorCode, message: stri
   if (error instanceof CacheError) return error;
   const detail = error instanceof Error ? error.message : String(error);
   return new CacheError(code, `${message}: ${detail}`, { cause: error });
+}
+
+/** LMDB's words for a data file it cannot trust. */
+const DAMAGE = /MDB_(CORRUPTED|PAGE_NOTFOUND|INVALID|VERSION_MISMATCH|BAD_DBI|PANIC)/;
+
+/** An engine error as a CacheError: CACHE_CORRUPT when LMDB reports damage, else `code`. */
+export function engineFailure(error: unknown, code: CacheErrorCode, message: string): CacheError {
+  const detail = error instanceof Error ? error.message : String(error);
+  return asCacheError(error, DAMAGE.test(detail) ? "CACHE_CORRUPT" : code, message);
 }

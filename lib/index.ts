@@ -1,9 +1,11 @@
 import { createView, type Core } from "./cache.ts";
 import { acquireEnv } from "./env.ts";
+import { SizeBound } from "./size-bound.ts";
 import { CacheError } from "./errors.ts";
 import { checkTtl } from "./ttl.ts";
 import type { Cache, CacheOptions, Durability, ValueCodec } from "./types.ts";
 
+export { resetCache } from "./env.ts";
 export { CacheError, ERROR_CODES, isCacheError, type CacheErrorCode } from "./errors.ts";
 export type { BatchOp, Cache, CacheOptions, Durability, Millis, PutOptions, ValueCodec } from "./types.ts";
 
@@ -34,8 +36,13 @@ export async function openLmdbCache<T = unknown>(opts: CacheOptions): Promise<Ca
   }
   const codec = option<ValueCodec>(opts.values, "values", ["json", "structured"], "json");
   const durability = option<Durability>(opts.durability, "durability", ["process", "fsync"], "process");
+  const { maxSizeBytes } = opts;
+  if (maxSizeBytes !== undefined && !(typeof maxSizeBytes === "number" && maxSizeBytes > 0 && Number.isFinite(maxSizeBytes))) {
+    throw new CacheError("CACHE_INVALID_OPTION", "maxSizeBytes must be a positive finite number of bytes");
+  }
   const env = await acquireEnv(path, durability);
-  const core: Core = { env, db: env.db, now, codec, defaultTtl, closed: false };
+  const bound = maxSizeBytes === undefined ? undefined : new SizeBound(env.db, maxSizeBytes);
+  const core: Core = { env, db: env.db, now, codec, defaultTtl, bound, closed: false };
   return createView<T>(core, namespace);
 }
 

@@ -20,6 +20,8 @@ export type CacheOptions = Readonly<{
   values?: ValueCodec;
   /** `"process"` unless given: see the README's durability contract. */
   durability?: Durability;
+  /** Upper bound, in bytes, of the pages holding live entries; puts past it reject with `CACHE_FULL`. */
+  maxSizeBytes?: number;
 }>;
 
 export type PutOptions = Readonly<{ ttlMs?: Millis }>;

@@ -1,0 +1,70 @@
+import { open as openFile } from "node:fs/promises";
+import { join } from "node:path";
+import { CacheError } from "./errors.ts";
+
+// lmdb-js trusts the data file's header: a damaged meta page or a truncated file can crash the process
+// inside the native code instead of failing. So the header is checked from JavaScript before LMDB
+// sees the file. Layout (this LMDB build): two meta pages, each a 24-byte page header, then
+// magic u32 @24, version u32 @28, page size u32 @48 (the free tree's md_pad), last page u64 @144,
+// transaction id u64 @152.
+
+const MAGIC = 0xbeefc0de;
+const VERSION = 2;
+const HEADER_BYTES = 160;
+
+type Meta = { pageSize: number; lastPage: number; txnId: bigint };
+
+function readMeta(bytes: Buffer, at: number): Meta | string {
+  if (bytes.length < at + HEADER_BYTES) return "meta page is cut short";
+  if (bytes.readUInt32LE(at + 24) !== MAGIC) return "meta page has no LMDB magic";
+  if (bytes.readUInt32LE(at + 28) !== VERSION) return "meta page has another LMDB version";
+  const pageSize = bytes.readUInt32LE(at + 48);
+  if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0) return "meta page has a bad page size";
+  return { pageSize, lastPage: Number(bytes.readBigUInt64LE(at + 144)), txnId: bytes.readBigUInt64LE(at + 152) };
+}
+
+function damaged(path: string, why: string): CacheError {
+  return new CacheError("CACHE_CORRUPT", `the data file ${path} is damaged (${why}); resetCache() empties the cache`);
+}
+
+/**
+ * Throws CACHE_CORRUPT when the data file in `dir` exists but cannot be a whole LMDB file. A writer in
+ * another process may be rewriting a meta page as it is read, so a failed check is tried again before
+ * it counts: real damage stays.
+ */
+export async function checkDataFile(dir: string, attempts = 3): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await checkOnce(dir);
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
+async function checkOnce(dir: string): Promise<void> {
+  const path = join(dir, "data.mdb");
+  let file;
+  try {
+    file = await openFile(path, "r");
+  } catch {
+    return; // No data file yet: LMDB creates it.
+  }
+  try {
+    const { size } = await file.stat();
+    if (size === 0) return;
+    const first = Buffer.alloc(HEADER_BYTES);
+    await file.read(first, 0, HEADER_BYTES, 0);
+    const meta0 = readMeta(first, 0);
+    if (typeof meta0 === "string") throw damaged(path, meta0);
+    const second = Buffer.alloc(HEADER_BYTES);
+    await file.read(second, 0, HEADER_BYTES, meta0.pageSize);
+    const meta1 = readMeta(second, 0);
+    if (typeof meta1 === "string") throw damaged(path, meta1);
+    const newest = meta1.txnId > meta0.txnId ? meta1 : meta0;
+    if (size < (newest.lastPage + 1) * newest.pageSize) throw damaged(path, "file is shorter than its pages");
+  } finally {
+    await file.close();
+  }
+}
