@@ -1,0 +1,104 @@
+import type { CellFigures } from "./cells.ts";
+import type { BenchReport, CellEntry } from "./results.ts";
+import { type Spread, spread } from "./stats.ts";
+import type { WorkloadId } from "./workloads.ts";
+
+// Ratios between backends, always from figures of one run: medians over the repetitions, and the
+// range of the per-repetition ratios (repetitions are paired, since backends took turns).
+
+export type Metric = "throughput" | "timePerOp" | "peakRss" | "peakRssAnon" | "peakRssFile" | "openTime";
+
+export const METRICS: Record<Metric, { label: string; value: (f: CellFigures) => number; higherIsBetter: boolean }> = {
+  throughput: { label: "aggregate ops/s", value: (f) => f.aggregateOpsPerSec, higherIsBetter: true },
+  // Time per operation, as the inverse of throughput: the ratio reads "takes N times as long".
+  timePerOp: { label: "time per op", value: (f) => 1 / f.aggregateOpsPerSec, higherIsBetter: false },
+  peakRss: { label: "peak RSS", value: (f) => f.peakRssBytes, higherIsBetter: false },
+  peakRssAnon: { label: "peak anonymous RSS", value: (f) => f.peakRssAnonBytes, higherIsBetter: false },
+  peakRssFile: { label: "peak file-backed RSS", value: (f) => f.peakRssFileBytes, higherIsBetter: false },
+  openTime: { label: "time to open", value: (f) => f.openMs, higherIsBetter: false },
+};
+
+type Report = Pick<BenchReport, "cells" | "settings">;
+
+export function findCell(report: Report, workload: WorkloadId, size: number, processes: number, backend: string): CellEntry | undefined {
+  return report.cells.find((c) => c.workload === workload && c.size === size && c.processes === processes && c.backend === backend);
+}
+
+export type Side = { backend: string; processes: number; reps: CellFigures[]; stats: Spread; note?: string };
+
+/**
+ * The figures of `backend` for a cell; when it cannot run with that many processes, its best
+ * instead: the same workload in one process (noted).
+ */
+export function sideOf(report: Report, workload: WorkloadId, size: number, processes: number, backend: string, metric: Metric): Side | undefined {
+  let cell = findCell(report, workload, size, processes, backend);
+  let note: string | undefined;
+  if (cell?.status === "unsupported") {
+    note = `${processes} processes unsupported (${cell.codes.at(-1) ?? "error"}): its 1-process figure`;
+    cell = findCell(report, workload, size, 1, backend);
+  }
+  if (cell?.status !== "measured" || cell.reps.length === 0) return undefined;
+  const values = cell.reps.map(METRICS[metric].value);
+  return { backend, processes: cell.processes, reps: cell.reps, stats: spread(values), ...(note ? { note } : {}) };
+}
+
+export type Ratio = { ratio: number; min: number; max: number; candidate: Side; against: Side };
+
+/** candidate / against for the metric: ratio of the medians, with the range of the paired ratios. */
+export function ratioOf(candidate: Side, against: Side, metric: Metric): Ratio {
+  const value = METRICS[metric].value;
+  const paired = candidate.reps.slice(0, against.reps.length).map((f, i) => value(f) / value(against.reps[i]!));
+  return {
+    ratio: candidate.stats.median / against.stats.median,
+    min: Math.min(...paired),
+    max: Math.max(...paired),
+    candidate,
+    against,
+  };
+}
+
+export type Check = {
+  id: string;
+  label: string;
+  workload: WorkloadId;
+  processes: number;
+  metric: Metric;
+  /** "reference", or the id of a backend (a floor). */
+  against: string;
+  /** Passing means ratio >= goal ("at least") or ratio <= goal ("at most"). */
+  direction: "at least" | "at most";
+  goal: number;
+};
+
+export type CheckResult = Check & {
+  size: number;
+  ratio: Ratio | undefined;
+  /** undefined when a side was not measured. */
+  met: boolean | undefined;
+  verdict: string;
+};
+
+function verdictOf(check: Check, ratio: number): { met: boolean; verdict: string } {
+  if (check.direction === "at least") {
+    const met = ratio >= check.goal;
+    return { met, verdict: met ? `${(ratio / check.goal).toFixed(2)}x the goal` : `${(check.goal / ratio).toFixed(2)}x short of it` };
+  }
+  const met = ratio <= check.goal;
+  return { met, verdict: met ? `${((1 - ratio / check.goal) * 100).toFixed(0)}% under the bar` : `${((ratio / check.goal - 1) * 100).toFixed(0)}% over the bar` };
+}
+
+export function evaluateCheck(report: Report, check: Check, size: number): CheckResult {
+  const againstId = check.against === "reference" ? report.settings.reference : check.against;
+  const candidate = sideOf(report, check.workload, size, check.processes, report.settings.candidate, check.metric);
+  const against = sideOf(report, check.workload, size, check.processes, againstId, check.metric);
+  if (candidate === undefined || against === undefined) {
+    return { ...check, size, ratio: undefined, met: undefined, verdict: "not measured" };
+  }
+  const ratio = ratioOf(candidate, against, check.metric);
+  return { ...check, size, ratio, ...verdictOf(check, ratio.ratio) };
+}
+
+export function evaluateChecks(report: Report, checks: readonly Check[]): CheckResult[] {
+  return report.settings.sizes.flatMap((size) => checks.map((check) => evaluateCheck(report, check, size)));
+}
+

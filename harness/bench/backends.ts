@@ -1,0 +1,70 @@
+import type { Cache } from "../../lib/types.ts";
+import type { Profile } from "./dataset.ts";
+
+/** The part of the Cache API the workloads drive; the raw lmdb-js floors implement just this. */
+export type BenchStore = Pick<Cache<Profile>, "get" | "set" | "batch" | "entries" | "close">;
+
+export type BackendKind = "candidate" | "reference" | "floor" | "fixture";
+
+export type Backend = {
+  readonly id: string;
+  readonly kind: BackendKind;
+  /** One line for the reports: what this backend is and which settings it runs with. */
+  readonly description: string;
+  /** Imports the engine's code; the returned opener is what "time to open" measures. */
+  readonly load: () => Promise<(dir: string) => Promise<BenchStore>>;
+};
+
+// Modules are imported lazily: a worker loads only the engine it measures, so one backend's
+// code never counts in another's memory.
+const BACKENDS: readonly Backend[] = [
+  {
+    id: "lmdb-cache",
+    kind: "candidate",
+    description: "this library (openLmdbCache, default options)",
+    load: async () => {
+      const { openLmdbCache } = await import("../../lib/index.ts");
+      return (dir) => openLmdbCache<Profile>({ path: dir });
+    },
+  },
+  {
+    id: "level-cache",
+    kind: "reference",
+    description: "the level-cache reference (harness/baselines/level-cache.ts, on level)",
+    load: async () => {
+      const { openReferenceLevelCache } = await import("../baselines/level-cache.ts");
+      return (dir) => openReferenceLevelCache<Profile>({ path: dir });
+    },
+  },
+  {
+    id: "lmdb-raw",
+    kind: "floor",
+    description:
+      "raw lmdb-js open() with its defaults: MessagePack values, async batched commits with fsync, the read snapshot reused between gets",
+    load: async () => (await import("./raw-lmdb.ts")).openRawDefaults,
+  },
+  {
+    id: "lmdb-raw-json",
+    kind: "floor",
+    description:
+      "raw lmdb-js with JSON values, synchronous commits without fsync, and a fresh read snapshot per get (resetReadTxn), as the library must",
+    load: async () => (await import("./raw-lmdb.ts")).openRawJson,
+  },
+  {
+    id: "slowed-lmdb-cache",
+    kind: "fixture",
+    description: "test fixture: this library made deliberately slow and memory-hungry, to show the gate fails",
+    load: async () => (await import("./fixtures/slowed-backend.ts")).openSlowedCache,
+  },
+];
+
+export function backendById(id: string): Backend {
+  const backend = BACKENDS.find((b) => b.id === id);
+  if (backend === undefined) {
+    throw new Error(`unknown backend ${JSON.stringify(id)}; known: ${BACKENDS.map((b) => b.id).join(", ")}`);
+  }
+  return backend;
+}
+
+/** The backends a benchmark compares, in the order they are interleaved. */
+export const BENCH_BACKENDS = BACKENDS.filter((b) => b.kind !== "fixture").map((b) => b.id);

@@ -1,0 +1,87 @@
+import { rm } from "node:fs/promises";
+import { loadavg } from "node:os";
+import { backendById } from "./backends.ts";
+import { type CellFigures, probeMultiProcess, runCell, seedTemplate, type Template } from "./cells.ts";
+import { gitInfo, machineInfo, versions } from "./machine.ts";
+import type { BackendEntry, BenchReport, CellEntry, DataSetEntry } from "./results.ts";
+import type { BenchSettings } from "./settings.ts";
+import { WORKLOADS } from "./workloads.ts";
+
+export type Log = (line: string) => void;
+
+function cellLine(entry: CellEntry, rep: number, figures: CellFigures): string {
+  const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+  return (
+    `${entry.workload.padEnd(13)} n=${String(entry.size).padEnd(6)} p=${entry.processes} ${entry.backend.padEnd(13)} rep ${rep + 1}: ` +
+    `${Math.round(figures.aggregateOpsPerSec).toLocaleString("en")} ops/s, p99 ${figures.p99Ms.toFixed(3)} ms, ` +
+    `rss ${mb(figures.peakRssBytes)} MB (anon ${mb(figures.peakRssAnonBytes)}, file ${mb(figures.peakRssFileBytes)}), open ${figures.openMs.toFixed(1)} ms`
+  );
+}
+
+/**
+ * The whole matrix: for each data set, each workload and process count, the backends take turns
+ * (A B C D, A B C D, ...) for every repetition, each in fresh processes over a fresh copy of the data.
+ */
+export async function runBench(settings: BenchSettings, log: Log): Promise<BenchReport> {
+  const startedAt = new Date().toISOString();
+  const machine = machineInfo();
+  const git = await gitInfo();
+  const backends: BackendEntry[] = [];
+  const datasets: DataSetEntry[] = [];
+  const cells: CellEntry[] = [];
+  const templates: Template[] = [];
+  try {
+    for (const size of settings.sizes) {
+      const seeded: Template[] = [];
+      for (const id of settings.backends) {
+        const template = await seedTemplate(id, size, settings.seed);
+        templates.push(template);
+        seeded.push(template);
+        log(`seeded ${size} entries for ${id} in ${template.seedMs.toFixed(0)} ms, ${template.disk.allocatedBytes} bytes on disk`);
+        if (backends.length < settings.backends.length) {
+          const { kind, description } = backendById(id);
+          const multiProcess = await probeMultiProcess(template);
+          log(`${id}: a second process ${multiProcess.supported ? "can" : `cannot (${multiProcess.codes.join(" / ")})`} open it`);
+          backends.push({ id, kind, description, multiProcess });
+        }
+      }
+      datasets.push({ size, templates: seeded.map((t) => ({ backend: t.backend, seedMs: t.seedMs, disk: t.disk })) });
+      for (const workload of settings.workloads) {
+        const counts = WORKLOADS[workload].fixedWork ? [1] : settings.processCounts;
+        for (const processes of counts) {
+          const row = settings.backends.map((backend): CellEntry => {
+            const probe = backends.find((b) => b.id === backend)!.multiProcess;
+            return processes > 1 && !probe.supported
+              ? { workload, size, processes, backend, status: "unsupported", codes: probe.codes }
+              : { workload, size, processes, backend, status: "measured", reps: [] };
+          });
+          cells.push(...row);
+          for (let rep = 0; rep < settings.repetitions; rep++) {
+            for (const entry of row) {
+              if (entry.status !== "measured") continue;
+              const template = seeded.find((t) => t.backend === entry.backend)!;
+              const figures = await runCell({ backend: entry.backend, workload, processes, durationMs: settings.durationMs, template });
+              entry.reps.push(figures);
+              log(cellLine(entry, rep, figures));
+            }
+          }
+        }
+      }
+    }
+  } finally {
+    for (const template of templates) await rm(template.dir, { recursive: true, force: true });
+  }
+  return {
+    kind: "bench",
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    machine,
+    loadAverageAtEnd: loadavg(),
+    versions: versions(),
+    git,
+    settings,
+    backends,
+    datasets,
+    cells,
+  };
+}

@@ -1,0 +1,57 @@
+import { readFileSync, realpathSync } from "node:fs";
+import { cpus, freemem, loadavg, release, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { execa } from "execa";
+import { REPO_ROOT } from "./worker-process.ts";
+
+export type MachineInfo = {
+  cpuModel: string;
+  cores: number;
+  memoryBytes: number;
+  freeMemoryBytes: number;
+  platform: string;
+  kernel: string;
+  loadAverage: number[];
+};
+
+export type GitInfo = { commit: string; dirty: boolean };
+
+export function machineInfo(): MachineInfo {
+  const cpu = cpus();
+  return {
+    cpuModel: cpu[0]?.model ?? "unknown",
+    cores: cpu.length,
+    memoryBytes: totalmem(),
+    freeMemoryBytes: freemem(),
+    platform: process.platform,
+    kernel: release(),
+    loadAverage: loadavg(),
+  };
+}
+
+function packageVersion(dir: string): string {
+  return (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string }).version;
+}
+
+/** Versions of the runtime and of every engine measured (classic-level is level's native part). */
+export function versions(): Record<string, string> {
+  const modules = join(REPO_ROOT, "node_modules");
+  const level = realpathSync(join(modules, "level"));
+  return {
+    node: process.version,
+    library: packageVersion(REPO_ROOT),
+    lmdb: packageVersion(join(modules, "lmdb")),
+    msgpackr: packageVersion(join(modules, "msgpackr")),
+    level: packageVersion(level),
+    "classic-level": packageVersion(join(dirname(level), "classic-level")),
+    tsx: packageVersion(join(modules, "tsx")),
+    execa: packageVersion(join(modules, "execa")),
+  };
+}
+
+/** The commit measured, and whether the measured code (lib/, harness/) had uncommitted changes. */
+export async function gitInfo(): Promise<GitInfo> {
+  const commit = await execa("git", ["rev-parse", "HEAD"], { cwd: REPO_ROOT });
+  const status = await execa("git", ["status", "--porcelain", "--", "lib", "harness", "package.json"], { cwd: REPO_ROOT });
+  return { commit: commit.stdout.trim(), dirty: status.stdout.trim() !== "" };
+}

@@ -1,0 +1,46 @@
+import type { SparseHistogram } from "./histogram.ts";
+import type { MemoryPeaks } from "./memory.ts";
+import type { WorkloadId } from "./workloads.ts";
+
+// What the orchestrator and its worker processes say to each other (over the IPC channel).
+
+type Common = { backend: string; dir: string; seed: number; size: number };
+
+export type WorkerTask =
+  /** Write the data set, verify it, exit. */
+  | (Common & { role: "seed" })
+  /** Open, check, report ready; on "go" run the workload until the window closes; report. */
+  | (Common & { role: "run"; workload: WorkloadId; durationMs: number; processIndex: number })
+  /** Open and keep the store open until told to close (the first of two openers). */
+  | (Common & { role: "hold" })
+  /** Try to open while another process holds the store; report whether that worked. */
+  | (Common & { role: "try-open" });
+
+/** Soak: one of several processes running mixed operations on the library, reporting memory as it goes. */
+export type SoakTask = { dir: string; seed: number; keySpace: number; ops: number; processIndex: number; sampleEveryOps: number };
+
+export type ReadyMessage = { type: "ready"; openMs: number; rssBeforeOpenBytes: number; checked: number };
+export type GoMessage = { type: "go" };
+export type CloseMessage = { type: "close" };
+
+export type RunResult = {
+  ops: number;
+  elapsedMs: number;
+  openMs: number;
+  rssBeforeOpenBytes: number;
+  histogram: SparseHistogram;
+  memory: MemoryPeaks;
+};
+
+export type SoakSample = { atMs: number; ops: number; rssBytes: number; rssAnonBytes: number; rssFileBytes: number; heapUsedBytes: number };
+
+export type WorkerMessage =
+  | ReadyMessage
+  | { type: "result"; result: RunResult }
+  | { type: "seeded"; entries: number; ms: number }
+  | { type: "opened" }
+  | { type: "open-failed"; codes: string[]; message: string }
+  | { type: "soak-sample"; processIndex: number; sample: SoakSample }
+  | { type: "soak-done"; processIndex: number; ops: number; elapsedMs: number };
+
+export type ParentMessage = GoMessage | CloseMessage;

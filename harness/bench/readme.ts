@@ -1,0 +1,85 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { evaluateChecks } from "./analysis.ts";
+import { shortCommit } from "./format.ts";
+import { evaluateGate, type GateReport } from "./gate.ts";
+import { checksTable } from "./report.ts";
+import { readJson } from "./report-files.ts";
+import type { BenchReport } from "./results.ts";
+import type { SoakReport } from "./soak.ts";
+import { TARGETS } from "./targets.ts";
+
+// reports/README.md: the latest summary of whichever reports exist, rebuilt from their JSON after
+// every run (and by `pnpm bench --render`), with how to regenerate each.
+
+function measuredOn(report: { git: { commit: string; dirty: boolean }; startedAt: string; machine: { cpuModel: string; cores: number } }): string {
+  return `commit \`${shortCommit(report.git.commit)}\`${report.git.dirty ? " (with uncommitted changes)" : ""}, ${report.startedAt.slice(0, 16).replace("T", " ")} UTC, ${report.machine.cpuModel} × ${report.machine.cores} cores`;
+}
+
+export async function writeReadme(dir: string): Promise<string> {
+  const full = await readJson<BenchReport>(join(dir, "bench.json"));
+  const quick = await readJson<BenchReport>(join(dir, "bench-quick.json"));
+  const gate = await readJson<GateReport>(join(dir, "perf-gate.json"));
+  const soak = await readJson<SoakReport>(join(dir, "bench-soak.json"));
+  const out = [
+    "# Reports",
+    "",
+    "Generated from the JSON files in this folder (the source of truth: raw figures of every repetition, seed, settings, versions, machine and commit); do not edit by hand.",
+    "Every figure is a ratio measured within one run on the same machine; the machine is shared, so absolute figures move between runs.",
+    "",
+    "## Regenerate",
+    "",
+    "| command | writes | takes |",
+    "| --- | --- | --- |",
+    "| `pnpm bench --quick` | `bench-quick.{json,md}`, `bench-quick-throughput.svg`, `bench-quick-memory.svg` | a few minutes |",
+    "| `pnpm bench` | `bench.{json,md}`, `bench-throughput.svg`, `bench-memory.svg` (10k and 100k entries, 1–8 processes) | about an hour |",
+    "| `pnpm bench --soak` | `bench-soak.{json,md,svg}` | a minute or two |",
+    "| `pnpm perf-gate` | `perf-gate.{json,md}`; exits 1 when a check fails | about two minutes |",
+    "| `pnpm bench --render reports/<name>.json` | that report's Markdown and SVG, and this file, from the JSON alone | seconds |",
+    "| `pnpm profile <workload> [--flame]` | a clinic HTML report under `.profiles/` (git-ignored) | under a minute |",
+    "",
+  ];
+  for (const [title, report, name] of [
+    ["Full benchmark", full, "bench"],
+    ["Quick benchmark", quick, "bench-quick"],
+  ] as const) {
+    if (report === undefined) continue;
+    out.push(
+      `## ${title}: targets`,
+      "",
+      `Measured on ${measuredOn(report)}; ${report.settings.repetitions} repetitions. Details: [${name}.md](${name}.md), charts: [throughput](${name}-throughput.svg), [memory](${name}-memory.svg).`,
+      "",
+      checksTable(evaluateChecks(report, TARGETS), true),
+      "",
+    );
+  }
+  if (gate !== undefined) {
+    const verdict = evaluateGate(gate);
+    out.push(
+      `## Perf gate: ${verdict.passed ? "passed" : "FAILED"}`,
+      "",
+      `Measured on ${measuredOn(gate)}. Details: [perf-gate.md](perf-gate.md).`,
+      "",
+      checksTable(verdict.results, false),
+      "",
+    );
+  }
+  if (soak !== undefined) {
+    const first = soak.samples.map((s) => s[0]!.rssBytes);
+    const last = soak.samples.map((s) => s[s.length - 1]!.rssBytes);
+    const mb = (v: number) => (v / 2 ** 20).toFixed(0);
+    const fileEnd = soak.files[soak.files.length - 1];
+    out.push(
+      "## Soak",
+      "",
+      `Measured on ${measuredOn(soak)}: ${soak.settings.totalOps.toLocaleString("en")} mixed operations from ${soak.settings.processes} processes. ` +
+        `RSS per process from ${first.map(mb).join(" / ")} MiB at the start to ${last.map(mb).join(" / ")} MiB at the end; ` +
+        `store ${fileEnd ? mb(fileEnd.allocatedBytes) : "–"} MiB on disk at the end. Details: [bench-soak.md](bench-soak.md), [chart](bench-soak.svg).`,
+      "",
+    );
+  }
+  out.push("## Notes", "", "Why the missed targets are missed and what would close them: [bench-notes.md](bench-notes.md).", "");
+  const path = join(dir, "README.md");
+  await writeFile(path, out.join("\n"));
+  return path;
+}

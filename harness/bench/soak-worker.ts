@@ -1,0 +1,82 @@
+import { getHeapStatistics } from "node:v8";
+import { openLmdbCache } from "../../lib/index.ts";
+import { keyOf, valueOf } from "./dataset.ts";
+import { readStatus } from "./memory.ts";
+import type { SoakTask, WorkerMessage } from "./protocol.ts";
+import { createRng, mixSeed } from "./rng.ts";
+
+// One soak process: mixed operations on the library, with expiring writes, deletes, batches, scans
+// and sweeps, so that anything that leaks or grows without bound shows in the samples it sends.
+
+const VALUE_POOL = 128;
+
+function send(message: WorkerMessage): Promise<void> {
+  return new Promise((resolve, reject) => process.send!(message, undefined, {}, (e) => (e ? reject(e) : resolve())));
+}
+
+async function main(): Promise<void> {
+  const task = JSON.parse(process.argv[2] ?? "") as SoakTask;
+  const rng = createRng(mixSeed(task.seed, 0x50a4, task.processIndex));
+  const pool = Array.from({ length: VALUE_POOL }, (_, i) => valueOf(task.seed, i, task.processIndex));
+  const cache = await openLmdbCache<unknown>({ path: task.dir });
+  const started = performance.now();
+  const key = () => keyOf(rng.int(task.keySpace));
+  const value = () => pool[rng.int(VALUE_POOL)]!;
+  const sample = async (ops: number) => {
+    const status = readStatus();
+    await send({
+      type: "soak-sample",
+      processIndex: task.processIndex,
+      sample: {
+        atMs: performance.now() - started,
+        ops,
+        rssBytes: status.VmRSS,
+        rssAnonBytes: status.RssAnon,
+        rssFileBytes: status.RssFile,
+        heapUsedBytes: getHeapStatistics().used_heap_size,
+      },
+    });
+  };
+  await sample(0);
+  let nextSample = task.sampleEveryOps;
+  for (let done = 0; done < task.ops; ) {
+    const roll = rng.next();
+    if (roll < 0.6) {
+      await cache.get(key());
+      done++;
+    } else if (roll < 0.8) {
+      await cache.set(key(), value());
+      done++;
+    } else if (roll < 0.88) {
+      // Short TTLs, so expired entries pile up until reads, scans or sweeps remove them.
+      await cache.set(key(), value(), { ttlMs: 20 + rng.int(500) });
+      done++;
+    } else if (roll < 0.96) {
+      await cache.del(key());
+      done++;
+    } else if (roll < 0.99) {
+      await cache.batch(Array.from({ length: 10 }, () => ({ type: "put" as const, key: key(), value: value() })));
+      done += 10;
+    } else if (roll < 0.9995) {
+      for await (const _ of cache.entries({ limit: 100 })) done++;
+    } else {
+      await cache.sweepExpired();
+      done++;
+    }
+    if (done >= nextSample) {
+      nextSample += task.sampleEveryOps;
+      await sample(done);
+    }
+  }
+  await sample(task.ops);
+  await cache.close();
+  await send({ type: "soak-done", processIndex: task.processIndex, ops: task.ops, elapsedMs: performance.now() - started });
+}
+
+main().then(
+  () => process.disconnect?.(),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  },
+);
