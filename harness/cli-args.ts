@@ -1,0 +1,81 @@
+// The command line of `pnpm scenario`.
+import { parseArgs } from "node:util";
+import type { Backend } from "./worker-protocol.ts";
+
+export const USAGE = `usage: pnpm scenario <name> [--writers M] [--readers N] [--runs K] [--seed S] [--path P]
+                     [--backend lmdb|level|both] [--duration ms] [--shrinks N]
+       pnpm scenario --list`;
+
+export type CliArgs =
+  | { kind: "list" }
+  | { kind: "help" }
+  | {
+      kind: "run";
+      name: string;
+      writers?: number;
+      readers?: number;
+      runs?: number;
+      seed?: number;
+      path?: string;
+      backends: Backend[];
+      durationMs?: number;
+      shrinks?: number;
+    };
+
+export class UsageError extends Error {}
+
+function count(value: string | undefined, name: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} takes a whole number of at least ${min}, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+export function parseCliArgs(argv: string[]): CliArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        list: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+        writers: { type: "string" },
+        readers: { type: "string" },
+        runs: { type: "string" },
+        seed: { type: "string" },
+        path: { type: "string" },
+        backend: { type: "string" },
+        duration: { type: "string" },
+        shrinks: { type: "string" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: "help" };
+  if (values.list) return { kind: "list" };
+  // `pnpm scenario -- name` passes the "--" through.
+  const names = positionals.filter((p) => p !== "--");
+  if (names.length !== 1) throw new UsageError(names.length === 0 ? "name a scenario (see --list)" : `one scenario at a time, got ${names.join(", ")}`);
+  const backend = values.backend ?? "lmdb";
+  if (backend !== "lmdb" && backend !== "level" && backend !== "both") {
+    throw new UsageError(`--backend is lmdb, level or both, got ${JSON.stringify(backend)}`);
+  }
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed takes an integer, got ${JSON.stringify(values.seed)}`);
+  if (values.path !== undefined && seed === undefined) throw new UsageError("--path replays a counterexample and needs its --seed");
+  return {
+    kind: "run",
+    name: names[0]!,
+    writers: count(values.writers, "writers", 0),
+    readers: count(values.readers, "readers", 0),
+    runs: count(values.runs, "runs", 1),
+    seed,
+    path: values.path,
+    backends: backend === "both" ? ["lmdb", "level"] : [backend],
+    durationMs: count(values.duration, "duration", 1),
+    shrinks: count(values.shrinks, "shrinks", 0),
+  };
+}

@@ -1,0 +1,104 @@
+// `pnpm scenario`: runs one scenario against one or both backends, writes reports/<scenario>.json and .md,
+// and exits 0 only when every property held.
+import { randomInt } from "node:crypto";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { scenarios } from "../scenarios/index.ts";
+import { parseCliArgs, USAGE, UsageError } from "./cli-args.ts";
+import { createProgress } from "./progress.ts";
+import { buildReport, writeReport } from "./report.ts";
+import { type RowResult, runScenario, type ScenarioSettings } from "./runner.ts";
+
+const REPOSITORY = fileURLToPath(new URL("..", import.meta.url));
+/** A single run still going after this long has hung. */
+const RUN_TIMEOUT_MS = 120_000;
+const DEFAULT_SHRINKS = 20;
+
+function main(argv: string[]): Promise<number> | number {
+  let args;
+  try {
+    args = parseCliArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.kind === "help") {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (args.kind === "list") {
+    const width = Math.max(...scenarios.map((s) => s.name.length));
+    for (const s of scenarios) process.stdout.write(`${s.name.padEnd(width)}  ${s.summary}\n`);
+    return 0;
+  }
+  const scenario = scenarios.find((s) => s.name === args.name);
+  if (scenario === undefined) {
+    process.stderr.write(`no scenario named ${JSON.stringify(args.name)}; pnpm scenario --list shows them\n`);
+    return 2;
+  }
+  return run(scenario, args);
+}
+
+async function run(scenario: (typeof scenarios)[number], args: Extract<ReturnType<typeof parseCliArgs>, { kind: "run" }>): Promise<number> {
+  const common: Omit<ScenarioSettings, "backend"> = {
+    writers: args.writers ?? scenario.defaults.writers,
+    readers: args.readers ?? scenario.defaults.readers,
+    runs: args.runs ?? scenario.defaults.runs,
+    seed: args.seed ?? randomInt(2 ** 31),
+    ...(args.path === undefined ? {} : { path: args.path }),
+    ...(args.durationMs === undefined ? {} : { durationMs: args.durationMs }),
+    shrinks: args.shrinks ?? DEFAULT_SHRINKS,
+    runTimeoutMs: RUN_TIMEOUT_MS,
+  };
+  const out = process.stdout;
+  out.write(
+    `${scenario.name}: ${common.writers} writers + ${common.readers} readers, ${common.path === undefined ? `${common.runs} runs` : `replaying path ${common.path}`}, seed ${common.seed}\n`,
+  );
+  const rows: RowResult[] = [];
+  for (const backend of args.backends) {
+    const progress = createProgress(out, `${scenario.name} [${backend}]`, common.runs);
+    let row: RowResult;
+    try {
+      row = await runScenario(scenario, { ...common, backend }, progress);
+    } finally {
+      progress.finish();
+    }
+    rows.push(row);
+    printRow(row);
+  }
+  const command = `pnpm scenario ${argvText()}`;
+  const report = buildReport(scenario, common, args.backends, rows, command);
+  const written = writeReport(join(REPOSITORY, "reports"), report);
+  out.write(`${report.verdict === "failed" ? "FAILED" : report.verdict}: report in ${relative(process.cwd(), written) || written}\n`);
+  return report.verdict === "failed" ? 1 : 0;
+}
+
+function argvText(): string {
+  return process.argv.slice(2).map((a) => (/^[\w./:=-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
+}
+
+function printRow(row: RowResult): void {
+  const out = process.stdout;
+  if (row.verdict === "unsupported") {
+    out.write(`[${row.backend}] unsupported (${row.reason})\n`);
+    return;
+  }
+  out.write(
+    `[${row.backend}] ${row.verdict}: ${row.runs} runs${row.shrinks > 0 ? `, ${row.shrinks} shrinks` : ""}${row.interrupted ? " (stopped by --duration)" : ""}, ` +
+      `${row.opsChecked} operations checked, ${row.seconds.toFixed(1)}s\n`,
+  );
+  for (const check of row.checks) {
+    out.write(`  ${check.failedRuns === 0 ? "ok  " : "FAIL"} ${check.name} (${check.checked} checked${check.failedRuns ? `, failed in ${check.failedRuns} runs` : ""})\n`);
+  }
+  const c = row.counterexample;
+  if (c === undefined) return;
+  if (c.error !== undefined) out.write(`  error: ${c.error}\n`);
+  for (const check of c.failedChecks) {
+    out.write(`  counterexample, ${check.name}:\n`);
+    for (const failure of check.failures.slice(0, 5)) out.write(`    - ${failure}\n`);
+  }
+  out.write(`  seed ${c.seed}, path ${c.path}\n  replay: ${c.replay}\n`);
+}
+
+process.exitCode = await main(process.argv.slice(2));

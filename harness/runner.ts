@@ -1,0 +1,161 @@
+// Runs a scenario for one backend under fast-check: each run is a generated plan (one program per
+// process, and kill points), executed by real processes and checked; a failing plan is shrunk.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { summariseRun, type RunSummary } from "./run-summary.ts";
+import { executeRun, type RunProgress } from "./fork.ts";
+import type { History } from "./history.ts";
+import type { CheckOutcome, RunPlan, Scenario } from "./scenario.ts";
+import type { Backend } from "./worker-protocol.ts";
+
+export type ScenarioSettings = {
+  readers: number;
+  writers: number;
+  runs: number;
+  seed: number;
+  /** fast-check's path of a counterexample: replays exactly that plan. */
+  path?: string;
+  backend: Backend;
+  /** Stop starting new runs after this many milliseconds. */
+  durationMs?: number;
+  /** How many smaller plans shrinking may try after a failure (each is a full run). */
+  shrinks: number;
+  /** A run still going after this long is stopped and fails. */
+  runTimeoutMs: number;
+};
+
+export type CheckTotal = { name: string; checked: number; failedRuns: number; failures: string[] };
+
+export type Counterexample = {
+  seed: number;
+  path: string;
+  replay: string;
+  /** The failing plan, when the failure came from the checks (not from the harness itself). */
+  plan: RunPlan<unknown> | undefined;
+  failedChecks: { name: string; failures: string[] }[];
+  history: History | undefined;
+  error?: string;
+};
+
+export type RowResult = {
+  backend: Backend;
+  verdict: "passed" | "failed" | "unsupported";
+  reason?: string;
+  /** Runs fast-check generated (the failing one included), and smaller plans tried while shrinking. */
+  runs: number;
+  shrinks: number;
+  interrupted: boolean;
+  seconds: number;
+  opsChecked: number;
+  checks: CheckTotal[];
+  executions: RunSummary[];
+  counterexample?: Counterexample;
+};
+
+export type RunnerEvents = {
+  runStarted?: (index: number, shrinking: boolean) => void;
+  progress?: (progress: RunProgress) => void;
+  runEnded?: (summary: RunSummary) => void;
+};
+
+export function replayCommand(scenario: string, settings: ScenarioSettings, path: string): string {
+  const { backend, writers, readers, seed } = settings;
+  return `pnpm scenario ${scenario} --backend ${backend} --writers ${writers} --readers ${readers} --seed ${seed} --path ${path}`;
+}
+
+class Unsupported extends Error {}
+
+export async function runScenario<C>(
+  scenario: Scenario<C>,
+  settings: ScenarioSettings,
+  events: RunnerEvents = {},
+): Promise<RowResult> {
+  const started = performance.now();
+  const root = mkdtempSync(join(tmpdir(), `lmdb-cache-${scenario.name}-`));
+  const totals = new Map<string, CheckTotal>(scenario.checks.map((c) => [c.name, { name: c.name, checked: 0, failedRuns: 0, failures: [] }]));
+  const executions: RunSummary[] = [];
+  let unsupported: string | undefined;
+  let failing: { plan: RunPlan<C>; history: History; failed: { name: string; failures: string[] }[] } | undefined;
+
+  const predicate = async (plan: RunPlan<C>): Promise<void> => {
+    if (unsupported !== undefined) throw new Unsupported(unsupported);
+    const index = executions.length;
+    const shrinking = failing !== undefined;
+    events.runStarted?.(index, shrinking);
+    const dir = join(root, `run-${index}`);
+    const runStarted = performance.now();
+    try {
+      const outcome = await executeRun({
+        backend: settings.backend,
+        plan: plan as RunPlan<unknown>,
+        dir,
+        timeoutMs: settings.runTimeoutMs,
+        onProgress: events.progress,
+      });
+      if (outcome.kind === "unsupported") {
+        unsupported = outcome.reason;
+        throw new Unsupported(outcome.reason);
+      }
+      const { history } = outcome;
+      const results: (CheckOutcome & { name: string })[] = scenario.checks.map((check) => ({ name: check.name, ...check.run(history, plan) }));
+      const failed = results.filter((r) => r.failures.length > 0).map(({ name, failures }) => ({ name, failures }));
+      for (const result of results) {
+        const total = totals.get(result.name)!;
+        total.checked += result.checked;
+        if (result.failures.length > 0) {
+          total.failedRuns++;
+          if (total.failures.length === 0) total.failures = result.failures.slice(0, 5);
+        }
+      }
+      const summary = summariseRun(index, shrinking, plan, history, failed.length === 0, (performance.now() - runStarted) / 1000);
+      executions.push(summary);
+      events.runEnded?.(summary);
+      if (failed.length > 0) {
+        failing = { plan, history, failed };
+        throw new Error(failed.map((f) => `${f.name}: ${f.failures[0]}`).join("\n"));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  try {
+    const property = fc.asyncProperty(fc.limitShrink(scenario.plan(settings), settings.shrinks), predicate);
+    const details = await fc.check(property, {
+      seed: settings.seed,
+      numRuns: settings.runs,
+      ...(settings.path === undefined ? {} : { path: settings.path, endOnFailure: true }),
+      plugins: settings.durationMs === undefined ? [] : [fc.interruptAfterTimeLimit(settings.durationMs)],
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const base = {
+      backend: settings.backend,
+      runs: details.numRuns,
+      shrinks: details.numShrinks,
+      interrupted: details.interrupted,
+      seconds,
+      opsChecked: executions.reduce((sum, e) => sum + e.opsChecked, 0),
+      checks: [...totals.values()],
+      executions,
+    };
+    if (unsupported !== undefined) {
+      return { ...base, verdict: "unsupported", reason: `${unsupported}: a second process cannot open the directory` };
+    }
+    if (!details.failed) return { ...base, verdict: "passed" };
+    const path = details.counterexamplePath ?? "";
+    const counterexample: Counterexample = {
+      seed: details.seed,
+      path,
+      replay: replayCommand(scenario.name, settings, path),
+      plan: failing?.plan as RunPlan<unknown> | undefined,
+      failedChecks: failing?.failed ?? [],
+      history: failing?.history,
+    };
+    if (failing === undefined) counterexample.error = String(details.errorInstance);
+    return { ...base, verdict: "failed", counterexample };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,26 @@
+// What the parent and a worker process tell each other. The job travels in a file; messages over IPC.
+import type { Op } from "./operations.ts";
+
+export type Backend = "lmdb" | "level";
+
+export type WorkerJob = {
+  proc: string;
+  backend: Backend;
+  cachePath: string;
+  /** JSON lines, one per completed operation, appended as each completes (so they survive a kill). */
+  historyPath: string;
+  program: Op[];
+  loop: boolean;
+  kill?: { op: number; delayUs: number };
+  values?: "json" | "structured";
+};
+
+export type OpenError = { code?: string; causeCode?: string; message: string };
+
+export type WorkerMessage =
+  | { type: "ready"; clockOffset: number }
+  | { type: "open-failed"; error: OpenError }
+  | { type: "progress"; ops: number }
+  | { type: "done"; ops: number };
+
+export type ParentMessage = { type: "go" } | { type: "stop"; after: number } | { type: "abort" };
