@@ -78,12 +78,15 @@ export type CheckResult = Check & {
   verdict: string;
 };
 
+/** Ratios are quotients of floating-point figures: equal to the goal means at the goal, not a rounding error past it. */
+const ROUNDING = 1e-9;
+
 function verdictOf(check: Check, ratio: number): { met: boolean; verdict: string } {
   if (check.direction === "at least") {
-    const met = ratio >= check.goal;
+    const met = ratio >= check.goal * (1 - ROUNDING);
     return { met, verdict: met ? `${(ratio / check.goal).toFixed(2)}x the goal` : `${(check.goal / ratio).toFixed(2)}x short of it` };
   }
-  const met = ratio <= check.goal;
+  const met = ratio <= check.goal * (1 + ROUNDING);
   return { met, verdict: met ? `${((1 - ratio / check.goal) * 100).toFixed(0)}% under the bar` : `${((ratio / check.goal - 1) * 100).toFixed(0)}% over the bar` };
 }
 

@@ -1,0 +1,107 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { execa } from "execa";
+import { afterAll, describe, expect, it } from "vitest";
+import { doctoredReport } from "./fixtures/doctored-report.ts";
+import { evaluateGate, GATE_CHECKS, GATE_DEFAULTS, type GateReport, gateLines, gateSettings } from "./gate.ts";
+
+const settings = gateSettings(GATE_DEFAULTS);
+const lib = settings.candidate;
+const level = settings.reference;
+
+/** Figures that pass every check with a wide margin. */
+const healthy = {
+  get4: { ops: 400_000, rssMiB: 120, openMs: 3 },
+  set4: { ops: 60_000, rssMiB: 120, openMs: 3 },
+  footprint: { ops: 60_000, rssMiB: 110, openMs: 3 },
+  levelGet: { ops: 40_000, rssMiB: 100, openMs: 40 },
+  levelSet: { ops: 20_000, rssMiB: 100, openMs: 40 },
+  levelFootprint: { ops: 20_000, rssMiB: 100, openMs: 40 },
+};
+
+function report(changes: Partial<typeof healthy> = {}) {
+  const f = { ...healthy, ...changes };
+  return doctoredReport(settings, {
+    [`get/1/${lib}`]: f.get4,
+    [`get/4/${lib}`]: f.get4,
+    [`set/1/${lib}`]: f.set4,
+    [`set/4/${lib}`]: f.set4,
+    [`footprint/1/${lib}`]: f.footprint,
+    [`get/1/${level}`]: f.levelGet,
+    [`get/4/${level}`]: "locked",
+    [`set/1/${level}`]: f.levelSet,
+    [`set/4/${level}`]: "locked",
+    [`footprint/1/${level}`]: f.levelFootprint,
+  });
+}
+
+const failing = (changes: Partial<typeof healthy>) =>
+  evaluateGate(report(changes))
+    .results.filter((r) => r.met !== true)
+    .map((r) => r.id);
+
+describe("the perf gate", () => {
+  it("passes healthy figures, comparing 4 processes against level-cache's 1-process figure", () => {
+    const verdict = evaluateGate(report());
+    expect(verdict.passed).toBe(true);
+    const reads = verdict.results.find((r) => r.id === "concurrent-reads")!;
+    expect(reads.ratio?.ratio).toBe(10);
+    expect(reads.ratio?.against.processes).toBe(1);
+    expect(gateLines(verdict).at(-1)).toBe("perf-gate: passed");
+  });
+
+  const doctored: [string, Partial<typeof healthy>][] = [
+    ["concurrent-reads", { get4: { ...healthy.get4, ops: 79_000 } }],
+    ["multi-process-writes", { set4: { ...healthy.set4, ops: 29_000 } }],
+    ["peak-rss", { footprint: { ...healthy.footprint, rssMiB: 121 } }],
+    ["open-time", { footprint: { ...healthy.footprint, openMs: 61 } }],
+  ];
+  it.each(doctored)("fails %s alone when only its figure is just past the bar, and prints the figures", (id, changes) => {
+    expect(failing(changes)).toEqual([id]);
+    const lines = gateLines(evaluateGate(report(changes)));
+    const line = lines.find((l) => l.startsWith("FAIL"))!;
+    const check = GATE_CHECKS.find((c) => c.id === id)!;
+    expect(line).toContain(check.label);
+    expect(line).toMatch(/lmdb-cache .+ vs level-cache /);
+    expect(lines.at(-1)).toBe("perf-gate: FAILED");
+  });
+
+  it("passes a ratio exactly at the bar", () => {
+    expect(failing({ get4: { ...healthy.get4, ops: 80_000 }, footprint: { ...healthy.footprint, rssMiB: 120, openMs: 60 } })).toEqual([]);
+  });
+
+  it("fails when a figure is missing", () => {
+    const r = report();
+    const missing = { ...r, cells: r.cells.filter((c) => !(c.workload === "footprint" && c.backend === level)) };
+    const verdict = evaluateGate(missing);
+    expect(verdict.passed).toBe(false);
+    expect(verdict.results.filter((x) => x.met === undefined).map((x) => x.id)).toEqual(["peak-rss", "open-time"]);
+  });
+});
+
+describe("pnpm perf-gate against a deliberately slow, memory-hungry candidate", () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("exits 1 and prints every failed check with its figures", async () => {
+    const out = await mkdtemp(join(tmpdir(), "perf-gate-test-"));
+    dirs.push(out);
+    const script = fileURLToPath(new URL("./perf-gate.ts", import.meta.url));
+    const run = await execa(
+      "node",
+      ["--import", "tsx", script, "--candidate", "slowed-lmdb-cache", "--repetitions", "1", "--duration-ms", "300", "--size", "1000", "--out", out],
+      { reject: false, all: true },
+    );
+    expect(run.exitCode, run.all).toBe(1);
+    const fails = run.all.split("\n").filter((l) => l.startsWith("FAIL"));
+    expect(fails).toHaveLength(GATE_CHECKS.length);
+    for (const line of fails) expect(line).toMatch(/slowed-lmdb-cache .+ vs level-cache /);
+    expect(run.all).toContain("perf-gate: FAILED");
+    const written = JSON.parse(await readFile(join(out, "perf-gate.json"), "utf8")) as GateReport;
+    expect(evaluateGate(written).passed).toBe(false);
+  }, 120_000);
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { doctoredReport } from "./fixtures/doctored-report.ts";
+import { renderBench } from "./report.ts";
+import { benchSettings } from "./settings.ts";
+
+const settings = { ...benchSettings("quick"), workloads: ["get" as const, "footprint" as const], processCounts: [1, 4], sizes: [1000] };
+
+const report = doctoredReport(settings, {
+  "get/1/lmdb-cache": { ops: 100_000, rssMiB: 120, openMs: 3 },
+  "get/4/lmdb-cache": { ops: 300_000, rssMiB: 120, openMs: 3 },
+  "get/1/level-cache": { ops: 10_000, rssMiB: 100, openMs: 30 },
+  "get/4/level-cache": "locked",
+  "get/1/lmdb-raw": { ops: 125_000, rssMiB: 100, openMs: 2 },
+  "get/4/lmdb-raw": { ops: 400_000, rssMiB: 100, openMs: 2 },
+  "get/1/lmdb-raw-json": { ops: 100_000, rssMiB: 100, openMs: 2 },
+  "get/4/lmdb-raw-json": { ops: 300_000, rssMiB: 100, openMs: 2 },
+  "footprint/1/lmdb-cache": { ops: 50_000, rssMiB: 110, openMs: 3 },
+  "footprint/1/level-cache": { ops: 20_000, rssMiB: 100, openMs: 30 },
+});
+
+describe("the benchmark report", () => {
+  const { markdown, charts } = renderBench(report, "bench-quick");
+
+  it("states each target with its measured ratio, met or missed, and by how much", () => {
+    const row = (label: string) => markdown.split("\n").find((l) => l.includes(label))!;
+    expect(row("Concurrent reads")).toMatch(/\| at least 30\.0x \| 30\.0x \| met \|/);
+    expect(row("Single process: awaited get/s")).toMatch(/\| at least 20\.0x \| 10\.0x \| \*\*missed\*\* \| 2\.00x short of it \|/);
+    expect(row("Peak RSS")).toMatch(/\| at most 1\.00x \| 1\.10x \| \*\*missed\*\* \| 10% over the bar \|/);
+    expect(row("raw lmdb-js with its defaults")).toMatch(/\| 1\.25x \| met \|/);
+    expect(row("Multi-process writes")).toContain("not measured");
+  });
+
+  it("marks level-cache's multi-process rows unsupported and compares them with its 1-process figure", () => {
+    expect(markdown).toContain("| 4 | level-cache | unsupported (LEVEL_LOCKED) |");
+    expect(markdown).toMatch(/\| get \| 10\.0x \| 30\.0x † \|/);
+  });
+
+  it("draws every backend with a measured figure in the charts", () => {
+    const throughput = charts.find((c) => c.suffix === "throughput")!.svg;
+    for (const backend of settings.backends) expect(throughput).toContain(`>${backend}</text>`);
+    expect(throughput.startsWith("<svg")).toBe(true);
+    expect(charts.find((c) => c.suffix === "memory")!.svg).toContain("110 MiB");
+  });
+});
