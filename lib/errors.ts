@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   "CACHE_FULL",
   "CACHE_KEY_COLLISION",
   "CACHE_IO",
+  "CACHE_SOURCE_LOCKED",
 ] as const;
 
 export type CacheErrorCode = (typeof ERROR_CODES)[number];
