@@ -80,11 +80,19 @@ type SourceDb = {
   iterator(): Batches<[string, string]>;
 };
 
-/** Reads a level iterator a thousand at a time: far fewer round trips to level's thread pool. */
+/**
+ * Reads a level iterator a thousand entries at a time, the next thousand being read by level's thread
+ * pool while the caller works on the current ones.
+ */
 async function* batches<T>(iterator: Batches<T>): AsyncGenerator<T[]> {
+  let pending = iterator.nextv(1000);
   try {
-    for (let batch = await iterator.nextv(1000); batch.length > 0; batch = await iterator.nextv(1000)) yield batch;
+    for (let batch = await pending; batch.length > 0; batch = await pending) {
+      pending = iterator.nextv(1000);
+      yield batch;
+    }
   } finally {
+    await Promise.allSettled([pending]);
     await iterator.close();
   }
 }
