@@ -186,12 +186,9 @@ export class CacheModel {
 
   private list(namespace: string, limit: number | "NaN" | undefined, take: number | undefined, now: number): Outcome {
     if (this.closed) return this.closedWrite();
-    let max = Infinity;
-    if (limit === "NaN") {
-      if (this.d.typedBadInput) return { error: "CACHE_INVALID_OPTION" };
-    } else if (limit !== undefined && limit >= 0) {
-      max = limit;
-    }
+    if (limit === "NaN" && this.d.typedBadInput) return { error: "CACHE_INVALID_OPTION" };
+    // level's iterators: a limit that is not a non-negative integer means none.
+    const max = typeof limit === "number" && Number.isInteger(limit) && limit >= 0 ? limit : Infinity;
     const listed = [...this.entries]
       .map(([id, entry]) => ({ id, entry, key: this.listedAs(entry, namespace) }))
       .filter((item): item is { id: string; entry: Entry; key: string } => item.key !== undefined)
