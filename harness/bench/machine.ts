@@ -49,9 +49,10 @@ export function versions(): Record<string, string> {
   };
 }
 
-/** The commit measured, and whether the measured code (lib/, harness/) had uncommitted changes. */
+/** The commit measured, and whether the measured code (the library, the baseline, the bench) differed from it. */
 export async function gitInfo(): Promise<GitInfo> {
   const commit = await execa("git", ["rev-parse", "HEAD"], { cwd: REPO_ROOT });
-  const status = await execa("git", ["status", "--porcelain", "--", "lib", "harness", "package.json"], { cwd: REPO_ROOT });
+  const measured = ["lib", "harness/baselines", "harness/bench", "package.json", "pnpm-lock.yaml"];
+  const status = await execa("git", ["status", "--porcelain", "--untracked-files=no", "--", ...measured], { cwd: REPO_ROOT });
   return { commit: commit.stdout.trim(), dirty: status.stdout.trim() !== "" };
 }

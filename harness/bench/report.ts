@@ -24,7 +24,7 @@ export function colorOf(backend: string, index: number): string {
 export function provenanceLines(p: Provenance): string[] {
   const m = p.machine;
   return [
-    `- Commit \`${shortCommit(p.git.commit)}\`${p.git.dirty ? " with uncommitted changes under lib/ or harness/" : ""}; ${p.startedAt} to ${p.finishedAt}.`,
+    `- Commit \`${shortCommit(p.git.commit)}\`${p.git.dirty ? " with uncommitted changes to the measured code" : ""}; ${p.startedAt} to ${p.finishedAt}.`,
     `- Machine: ${m.cpuModel}, ${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB, ${m.platform} ${m.kernel}; ` +
       `load average ${m.loadAverage.map((l) => l.toFixed(2)).join(" / ")} at the start, ${p.loadAverageAtEnd.map((l) => l.toFixed(2)).join(" / ")} at the end (the machine is shared).`,
     `- Versions: ${Object.entries(p.versions)
