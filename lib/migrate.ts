@@ -21,6 +21,10 @@ import { wtf8Decode } from "./wtf8.ts";
 // commit leaves the target as it was (LMDB commits atomically) and at most a staging directory, which
 // the next run removes. The target ends up holding exactly the source's live entries: target entries
 // that are not live in the source are deleted, including any written by other processes during the run.
+//
+// The source is only read, and kept open (so locked) for the whole run; LevelDB may still tidy its own
+// log and manifest files when opened, as it does for every open by level-cache, without changing an
+// entry. Memory: about a hundred bytes per live entry (the set of keys that stay), plus one batch.
 
 /** How far a migration has come: `done` of `total` in the current phase. */
 export type MigrateProgress = Readonly<{ phase: "scan" | "commit" | "verify"; done: number; total: number }>;
@@ -65,6 +69,8 @@ export type MigrateSummary = Readonly<{
   dryRun: boolean;
   seconds: number;
 }>;
+
+type Db = RootDatabase<Buffer, Buffer>;
 
 const SEPARATOR = "\u241F";
 const MISMATCHES_LISTED = 100;
@@ -190,7 +196,7 @@ async function removeStaleStaging(target: string): Promise<void> {
 }
 
 /** The target entry under `slot` if it is the one for that key (a hashed slot holds its full key). */
-function targetRecord(db: RootDatabase<Buffer, Buffer>, slot: StoredKey): Buffer | undefined {
+function targetRecord(db: Db, slot: StoredKey): Buffer | undefined {
   const record = db.getBinary(slot.stored);
   if (record === undefined || slot.full === undefined) return record;
   const full = readHead(record).full;
@@ -210,13 +216,156 @@ function holds(record: Buffer, entry: SourceEntry, encoded: Buffer): boolean {
 }
 
 /** The namespace and key of a target entry, for reporting it. */
-function describeKey(db: RootDatabase<Buffer, Buffer>, stored: Buffer): { namespace: string; key: string } {
+function describeKey(db: Db, stored: Buffer): { namespace: string; key: string } {
   const full = readHead(db.getBinary(stored)!).full ?? stored;
   const end = full.indexOf(0);
   // The namespace part has 0x00 and 0x01 escaped as 0x01 0x01 and 0x01 0x02.
   const namespace: number[] = [];
   for (let i = 0; i < end; i++) namespace.push(full[i] === 0x01 ? full[++i]! - 1 : full[i]!);
   return { namespace: wtf8Decode(Buffer.from(namespace)), key: wtf8Decode(full.subarray(end + 1)) };
+}
+
+type Counts = Omit<MigrateSummary, "copied" | "verified" | "mismatchCount" | "mismatches" | "dryRun" | "seconds">;
+
+/** One run: the source, the target (absent in a dry run of a missing target), and what was found. */
+class Migration {
+  readonly counts: { -readonly [K in keyof Counts]: number } = {
+    scanned: 0,
+    added: 0,
+    changed: 0,
+    unchanged: 0,
+    skippedExpired: 0,
+    unreadable: 0,
+    deleted: 0,
+  };
+  /** Stored keys (as latin1) of the source's live entries in the target: everything else there is deleted. */
+  private readonly live = new Set<string>();
+  private readonly prefixes = new Map<string, Buffer>();
+
+  constructor(
+    private readonly source: SourceDb,
+    private readonly db: Db | undefined,
+    private readonly now: number,
+    private readonly onProgress: (progress: MigrateProgress) => void,
+  ) {}
+
+  private progress(phase: MigrateProgress["phase"], done: number, total: number): void {
+    if (done % PROGRESS_EVERY === 0 || done === total) this.onProgress({ phase, done, total });
+  }
+
+  private slotOf(entry: SourceEntry): StoredKey {
+    let prefix = this.prefixes.get(entry.namespace);
+    if (prefix === undefined) this.prefixes.set(entry.namespace, (prefix = namespacePrefix(entry.namespace)));
+    return storedKey(fullKey(prefix, entry.key));
+  }
+
+  private isExpired(entry: SourceEntry): boolean {
+    return entry.expiry !== undefined && entry.expiry <= this.now;
+  }
+
+  /** Target keys that hold no live source entry. */
+  private extra(db: Db): Buffer[] {
+    const keys: Buffer[] = [];
+    for (const key of db.getKeys({ start: ALL_ENTRIES.start, end: ALL_ENTRIES.end })) {
+      if (!this.live.has(key.toString("latin1"))) keys.push(Buffer.from(key));
+    }
+    return keys;
+  }
+
+  /** Reads the source; every live entry the target lacks or holds differently goes to `stage`. */
+  async scan(stage: Db | undefined): Promise<void> {
+    const { counts, db } = this;
+    let total = 0;
+    for await (const keys of batches(this.source.keys())) total += keys.length;
+    this.progress("scan", 0, total);
+    for await (const batch of batches(this.source.iterator())) {
+      const changes: Array<[Buffer, Buffer]> = [];
+      for (const [stored, text] of batch) {
+        this.progress("scan", ++counts.scanned, total);
+        const entry = parseEnvelope(stored, text);
+        if (entry === undefined) {
+          counts.unreadable++;
+          continue;
+        }
+        if (this.isExpired(entry)) {
+          counts.skippedExpired++;
+          continue;
+        }
+        const slot = this.slotOf(entry);
+        this.live.add(slot.stored.toString("latin1"));
+        const record = recordOf(entry, slot);
+        const current = db && targetRecord(db, slot);
+        if (current !== undefined && holds(current, entry, record)) {
+          counts.unchanged++;
+          continue;
+        }
+        counts[current === undefined ? "added" : "changed"]++;
+        changes.push([slot.stored, record]);
+      }
+      if (stage && changes.length > 0) stage.transactionSync(() => changes.forEach(([key, record]) => stage.putSync(key, record)));
+    }
+    if (db && !stage) this.counts.deleted = this.extra(db).length;
+  }
+
+  /** Applies the staged changes and the deletions in one write transaction on the target. */
+  commit(db: Db, stage: Db): void {
+    const changes = this.counts.added + this.counts.changed;
+    db.transactionSync(() => {
+      let done = 0;
+      this.progress("commit", 0, changes);
+      for (const { key, value } of stage.getRange()) {
+        const owner = readHead(value).full;
+        const current = owner === undefined ? undefined : db.getBinary(key);
+        if (current !== undefined && !readHead(current).full?.equals(owner!)) {
+          throw new CacheError("CACHE_KEY_COLLISION", "two long keys share a hashed slot; nothing was migrated");
+        }
+        db.putSync(key, value);
+        this.progress("commit", ++done, changes);
+      }
+      for (const key of this.extra(db)) {
+        db.removeSync(key);
+        this.counts.deleted++;
+      }
+    });
+  }
+
+  /** Compares every live source entry with the target, and looks for target entries the source lacks. */
+  async verify(): Promise<Pick<MigrateSummary, "verified" | "mismatchCount" | "mismatches">> {
+    const { db } = this;
+    const mismatches: MigrateMismatch[] = [];
+    let mismatchCount = 0;
+    let verified = 0;
+    const mismatch = (item: MigrateMismatch) => {
+      mismatchCount++;
+      if (mismatches.length < MISMATCHES_LISTED) mismatches.push(item);
+    };
+    db?.resetReadTxn();
+    let checked = 0;
+    this.progress("verify", 0, this.live.size);
+    for await (const batch of batches(this.source.iterator())) {
+      for (const [stored, text] of batch) {
+        const entry = parseEnvelope(stored, text);
+        if (entry === undefined || this.isExpired(entry)) continue;
+        this.progress("verify", ++checked, this.live.size);
+        const slot = this.slotOf(entry);
+        const record = db && targetRecord(db, slot);
+        const where = { namespace: entry.namespace, key: entry.key };
+        if (record === undefined) mismatch({ ...where, problem: "missing" });
+        else if (readHead(record).expiry !== entry.expiry) mismatch({ ...where, problem: "expiry" });
+        else if (!holds(record, entry, recordOf(entry, slot))) mismatch({ ...where, problem: "value" });
+        else verified++;
+      }
+    }
+    if (db) for (const key of this.extra(db)) mismatch({ ...describeKey(db, key), problem: "extra" });
+    return { verified, mismatchCount, mismatches };
+  }
+}
+
+/** A staging LMDB beside the target, named so that a later run can tell it is left over: `.<target>.migrate-<pid>-<random>`. */
+async function openStaging(target: string): Promise<{ path: string; db: Db }> {
+  const path = join(dirname(target), `.${basename(target)}${STAGING_MARK}${process.pid}-${randomBytes(4).toString("hex")}`);
+  await mkdir(path);
+  return { path, db: openLmdb<Buffer, Buffer>({ path, noSubdir: false, keyEncoding: "binary", encoding: "binary", noSync: true }) };
 }
 
 /**
@@ -231,136 +380,22 @@ export async function migrateFromLevel(opts: MigrateOptions): Promise<MigrateSum
   const now = (opts.now ?? Date.now)();
   const source = await openSource(opts.from);
   let env: SharedEnv | undefined;
-  let staging: { path: string; db: RootDatabase<Buffer, Buffer> } | undefined;
+  let staging: { path: string; db: Db } | undefined;
   try {
     await removeStaleStaging(target);
     // A dry run does not create the target: a missing one reads as empty.
     if (!dryRun || existsSync(join(target, "data.mdb"))) env = await acquireEnv(target, "process");
-    const db = env?.db;
-    db?.resetReadTxn();
-
-    let total = 0;
-    for await (const keys of batches(source.keys())) total += keys.length;
-    const progress = (phase: MigrateProgress["phase"], done: number, of: number) => {
-      if (done % PROGRESS_EVERY === 0 || done === of) onProgress({ phase, done, total: of });
-    };
-
-    if (!dryRun) {
-      const path = join(dirname(target), `.${basename(target)}${STAGING_MARK}${process.pid}-${randomBytes(4).toString("hex")}`);
-      await mkdir(path);
-      staging = {
-        path,
-        db: openLmdb<Buffer, Buffer>({ path, noSubdir: false, keyEncoding: "binary", encoding: "binary", noSync: true }),
-      };
-    }
-
-    // Scan: every live source entry is noted; those the target lacks or holds differently are staged.
-    const live = new Set<string>();
-    const prefixes = new Map<string, Buffer>();
-    const counts = { scanned: 0, added: 0, changed: 0, unchanged: 0, skippedExpired: 0, unreadable: 0, deleted: 0 };
-    const slotOf = (entry: SourceEntry): StoredKey => {
-      let prefix = prefixes.get(entry.namespace);
-      if (prefix === undefined) prefixes.set(entry.namespace, (prefix = namespacePrefix(entry.namespace)));
-      return storedKey(fullKey(prefix, entry.key));
-    };
-    progress("scan", 0, total);
-    for await (const batch of batches(source.iterator())) {
-      const changes: Array<[Buffer, Buffer]> = [];
-      for (const [stored, text] of batch) {
-        counts.scanned++;
-        progress("scan", counts.scanned, total);
-        const entry = parseEnvelope(stored, text);
-        if (entry === undefined) {
-          counts.unreadable++;
-          continue;
-        }
-        if (entry.expiry !== undefined && entry.expiry <= now) {
-          counts.skippedExpired++;
-          continue;
-        }
-        const slot = slotOf(entry);
-        live.add(slot.stored.toString("latin1"));
-        const record = recordOf(entry, slot);
-        const current = db && targetRecord(db, slot);
-        if (current !== undefined && holds(current, entry, record)) {
-          counts.unchanged++;
-          continue;
-        }
-        counts[current === undefined ? "added" : "changed"]++;
-        changes.push([slot.stored, record]);
-      }
-      const stage = staging?.db;
-      if (stage && changes.length > 0) stage.transactionSync(() => changes.forEach(([key, record]) => stage.putSync(key, record)));
-    }
-
-    const extra = (db: RootDatabase<Buffer, Buffer>): Buffer[] => {
-      const keys: Buffer[] = [];
-      for (const key of db.getKeys({ start: ALL_ENTRIES.start, end: ALL_ENTRIES.end })) {
-        if (!live.has(key.toString("latin1"))) keys.push(Buffer.from(key));
-      }
-      return keys;
-    };
-
-    if (staging && db) {
-      // Commit: one write transaction, so the target is seen before or after, never half way.
-      const changes = counts.added + counts.changed;
-      const stage = staging.db;
-      db.transactionSync(() => {
-        let done = 0;
-        progress("commit", 0, changes);
-        for (const { key, value } of stage.getRange()) {
-          const owner = readHead(value).full;
-          const current = owner === undefined ? undefined : db.getBinary(key);
-          if (current !== undefined && !readHead(current).full?.equals(owner!)) {
-            throw new CacheError("CACHE_KEY_COLLISION", "two long keys share a hashed slot; nothing was migrated");
-          }
-          db.putSync(key, value);
-          progress("commit", ++done, changes);
-        }
-        for (const key of extra(db)) {
-          db.removeSync(key);
-          counts.deleted++;
-        }
-      });
-    } else if (db) {
-      counts.deleted = extra(db).length;
-    }
-
-    const mismatches: MigrateMismatch[] = [];
-    let mismatchCount = 0;
-    let verified = 0;
-    if (verify) {
-      const mismatch = (item: MigrateMismatch) => {
-        mismatchCount++;
-        if (mismatches.length < MISMATCHES_LISTED) mismatches.push(item);
-      };
-      db?.resetReadTxn();
-      const liveCount = live.size;
-      let checked = 0;
-      progress("verify", 0, liveCount);
-      for await (const batch of batches(source.iterator())) {
-        for (const [stored, text] of batch) {
-          const entry = parseEnvelope(stored, text);
-          if (entry === undefined || (entry.expiry !== undefined && entry.expiry <= now)) continue;
-          progress("verify", ++checked, liveCount);
-          const slot = slotOf(entry);
-          const record = db && targetRecord(db, slot);
-          const where = { namespace: entry.namespace, key: entry.key };
-          if (record === undefined) mismatch({ ...where, problem: "missing" });
-          else if (readHead(record).expiry !== entry.expiry) mismatch({ ...where, problem: "expiry" });
-          else if (!holds(record, entry, recordOf(entry, slot))) mismatch({ ...where, problem: "value" });
-          else verified++;
-        }
-      }
-      if (db) for (const key of extra(db)) mismatch({ ...describeKey(db, key), problem: "extra" });
-    }
-
+    env?.db.resetReadTxn();
+    if (!dryRun) staging = await openStaging(target);
+    const migration = new Migration(source, env?.db, now, onProgress);
+    await migration.scan(staging?.db);
+    if (env && staging) migration.commit(env.db, staging.db);
+    const checked = verify ? await migration.verify() : { verified: 0, mismatchCount: 0, mismatches: [] };
+    const { counts } = migration;
     return {
       ...counts,
       copied: counts.added + counts.changed,
-      verified,
-      mismatchCount,
-      mismatches,
+      ...checked,
       dryRun,
       seconds: (performance.now() - started) / 1000,
     };
