@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
-import { CLOCK_TOLERANCE_MS, wallNow } from "./clock.ts";
+import { CLOCK_TOLERANCE_MS, epochOffset, sharedClock } from "./clock.ts";
 import { type History, type OpRecord, type ProcessOutcome, readHistoryFile } from "./history.ts";
 import type { Op } from "./operations.ts";
 import type { ProcessPlan, RunPlan } from "./scenario.ts";
@@ -53,6 +53,7 @@ function startChild(jobPath: string) {
 }
 
 function spawnWorker(dir: string, job: WorkerJob, plan: Worker["plan"], onProgress: () => void): Worker {
+  const now = sharedClock(job.epochOffset);
   const jobPath = join(dir, `${job.proc}.job.json`);
   writeFileSync(jobPath, JSON.stringify(job));
   const child = startChild(jobPath);
@@ -71,7 +72,7 @@ function spawnWorker(dir: string, job: WorkerJob, plan: Worker["plan"], onProgre
     for await (const message of child.getEachMessage()) {
       const m = message as WorkerMessage;
       if (m.type === "ready") {
-        outcome.clockOffset = m.clockOffset;
+        outcome.wallClockSkew = m.wallClockSkew;
         markReady();
       } else if (m.type === "open-failed") {
         outcome.openError = m.error;
@@ -83,7 +84,7 @@ function spawnWorker(dir: string, job: WorkerJob, plan: Worker["plan"], onProgre
     }
   })().catch(() => {});
   worker.ended = child.then((result) => {
-    outcome.endedAt = wallNow();
+    outcome.endedAt = now();
     worker.alive = false;
     if (typeof result.exitCode === "number") outcome.exitCode = result.exitCode;
     if (result.signal !== undefined) outcome.signal = result.signal;
@@ -115,6 +116,8 @@ function collect(worker: Worker): OpRecord[] {
 export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const { backend, plan, dir } = options;
   const cachePath = join(dir, "cache");
+  const offset = epochOffset();
+  const now = sharedClock(offset);
   mkdirSync(cachePath, { recursive: true });
   const workers: Worker[] = [];
   const report = () =>
@@ -129,6 +132,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     historyPath: join(dir, `${proc}.jsonl`),
     program,
     loop: false,
+    epochOffset: offset,
     ...extra,
   });
   for (const process of plan.processes) {
@@ -152,11 +156,11 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
       await Promise.all(workers.map((w) => w.ended));
       return { kind: "unsupported", reason: "LEVEL_LOCKED" };
     }
-    const goAt = wallNow();
+    const goAt = now();
     for (const worker of workers) send(worker, { type: "go" });
     const loopers = workers.filter((w) => w.job.loop);
     void Promise.all(workers.filter((w) => !w.job.loop).map((w) => w.ended)).then(() => {
-      const after = wallNow();
+      const after = now();
       for (const worker of loopers) send(worker, { type: "stop", after });
     });
     await Promise.all(workers.map((w) => w.ended));

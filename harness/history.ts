@@ -14,7 +14,7 @@ export type OpRecord = {
   /** Index of the operation in the program. */
   step: number;
   op: Op;
-  /** Invocation and completion, wall clock (epoch ms). t1 is Infinity while "pending". */
+  /** Invocation and completion on the shared wall clock (epoch ms, see clock.ts). t1 is Infinity while "pending". */
   t0: number;
   t1: number;
   /** Invocation and completion on CLOCK_MONOTONIC (ms). */
@@ -40,10 +40,10 @@ export type ProcessOutcome = {
   signal?: string;
   /** The process was planned to be killed. */
   killPlanned: boolean;
-  /** Wall clock at which the parent saw the process end (no earlier than its real end). */
+  /** Shared clock time at which the parent saw the process end (no earlier than its real end). */
   endedAt: number;
-  /** Wall clock minus monotonic clock of this process (see clockOffset). */
-  clockOffset?: number;
+  /** This process's own wall clock (performance.timeOrigin + now) minus the shared clock, in ms. */
+  wallClockSkew?: number;
   /** The end of stderr, for failure messages. */
   stderr: string;
   /** The parent stopped it after the run's time limit. */
@@ -55,7 +55,7 @@ export type History = {
   records: OpRecord[];
   processes: ProcessOutcome[];
   toleranceMs: number;
-  /** Wall clock at which the parent released the barrier. */
+  /** Shared clock time at which the parent released the barrier. */
   goAt: number;
 };
 

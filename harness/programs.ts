@@ -1,7 +1,7 @@
 // Helpers scenarios build their programs with: generated choices are indices, resolved against the run's
 // generated namespaces and keys, so that shrinking a program never leaves it pointing at nothing.
 import fc from "fast-check";
-import { payloadArb, shapeArb } from "./arbitraries.ts";
+import { codecArb, payloadArb, shapeArb } from "./arbitraries.ts";
 import { type BatchEntry, type NsPath, type Op, namespaceOf } from "./operations.ts";
 import type { ProcessPlan } from "./scenario.ts";
 import { type Shape, stampValue } from "./values.ts";
@@ -92,35 +92,68 @@ export function rawOpArb(vocabulary: Vocabulary): fc.Arbitrary<RawOp> {
 
 /** Turns generated operations into a process's program, stamping every value it writes with its tag. */
 export function resolveProgram(raw: readonly RawOp[], proc: string, namespaces: readonly NsPath[], keys: readonly string[]): Op[] {
-  return raw.map((op, step): Op => {
-    switch (op.kind) {
-      case "set": {
-        const value = stampValue(tagFor(proc, step), op.shape, op.payload);
-        return { kind: "set", ns: pick(namespaces, op.ns), key: pick(keys, op.key), value, ...ttlOf(op) };
-      }
-      case "del":
-      case "get":
-      case "has":
-        return { kind: op.kind, ns: pick(namespaces, op.ns), key: pick(keys, op.key) };
-      case "batch":
-        return {
-          kind: "batch",
-          ns: pick(namespaces, op.ns),
-          ops: op.ops.map((entry, sub): BatchEntry => {
-            const key = pick(keys, entry.key);
-            if (!entry.put) return { type: "del", key };
-            return { type: "put", key, value: stampValue(tagFor(proc, step, sub), entry.shape, entry.payload), ...ttlOf(entry) };
-          }),
-        };
-      case "entries":
-        return { kind: "entries", ns: pick(namespaces, op.ns), ...(op.limit === undefined ? {} : { limit: op.limit }) };
-      case "sweep":
-      case "sleep":
-        return op;
+  return raw.map((op, step) => resolveOp(op, proc, step, namespaces, keys));
+}
+
+export function resolveOp(op: RawOp, proc: string, step: number, namespaces: readonly NsPath[], keys: readonly string[]): Op {
+  switch (op.kind) {
+    case "set": {
+      const value = stampValue(tagFor(proc, step), op.shape, op.payload);
+      return { kind: "set", ns: pick(namespaces, op.ns), key: pick(keys, op.key), value, ...ttlOf(op) };
     }
-  });
+    case "del":
+    case "get":
+    case "has":
+      return { kind: op.kind, ns: pick(namespaces, op.ns), key: pick(keys, op.key) };
+    case "batch":
+      return {
+        kind: "batch",
+        ns: pick(namespaces, op.ns),
+        ops: op.ops.map((entry, sub): BatchEntry => {
+          const key = pick(keys, entry.key);
+          if (!entry.put) return { type: "del", key };
+          return { type: "put", key, value: stampValue(tagFor(proc, step, sub), entry.shape, entry.payload), ...ttlOf(entry) };
+        }),
+      };
+    case "entries":
+      return { kind: "entries", ns: pick(namespaces, op.ns), ...(op.limit === undefined ? {} : { limit: op.limit }) };
+    case "sweep":
+    case "sleep":
+      return op;
+  }
 }
 
 function ttlOf(op: { ttlMs?: number }): { ttlMs?: number } {
   return op.ttlMs === undefined ? {} : { ttlMs: op.ttlMs };
+}
+
+export type RawWriter<T> = { ops: T[]; values: "json" | "structured" };
+
+/** `count` writer programs of up to `maxLength` operations, each with the value codec it writes with. */
+export function writersArb<T>(count: number, op: fc.Arbitrary<T>, maxLength: number): fc.Arbitrary<RawWriter<T>[]> {
+  const writer = fc.record({ ops: fc.array(op, { minLength: 1, maxLength, size: "max" }), values: codecArb });
+  return fc.array(writer, { minLength: count, maxLength: count });
+}
+
+/** `count` reader programs (repeated until the writers are done) of up to `maxLength` operations. */
+export function readersArb<T>(count: number, op: fc.Arbitrary<T>, maxLength: number): fc.Arbitrary<T[][]> {
+  return fc.array(fc.array(op, { minLength: 1, maxLength }), { minLength: count, maxLength: count });
+}
+
+/** The processes of a run: writers run their program once, readers loop theirs. */
+export function processPlans<T>(
+  writers: readonly RawWriter<T>[],
+  readers: readonly T[][],
+  resolve: (ops: T[], proc: string) => Op[],
+): ProcessPlan[] {
+  return [
+    ...writers.map((w, i): ProcessPlan => {
+      const name = processName("writer", i);
+      return { name, role: "writer", program: resolve(w.ops, name), values: w.values };
+    }),
+    ...readers.map((ops, i): ProcessPlan => {
+      const name = processName("reader", i);
+      return { name, role: "reader", program: resolve(ops, name), loop: true };
+    }),
+  ];
 }

@@ -87,12 +87,14 @@ function markdown(report: ScenarioReport): string {
   lines.push(
     `Settings: ${s.writers} writers, ${s.readers} readers, ${s.runs} runs, seed ${s.seed}${s.path === undefined ? "" : `, path ${s.path}`}` +
       `${s.durationMs === undefined ? "" : `, duration ${s.durationMs} ms`}, up to ${s.shrinks} shrink attempts. ` +
-      `Operations are ordered by the wall clock of one machine (performance.timeOrigin + performance.now()); two operations ` +
-      `count as ordered only when one completed more than ${s.clockToleranceMs} ms before the other began.`,
+      `Operations are ordered on one clock shared by all processes (CLOCK_MONOTONIC plus an epoch offset fixed per run, ` +
+      `so wall-clock milliseconds); two operations count as ordered when one completed more than ${s.clockToleranceMs} ms ` +
+      `before the other began. "Own wall clocks" is how far the processes' performance.timeOrigin-based clocks disagreed, ` +
+      `the reason they are not used for ordering.`,
     "",
   );
   for (const note of report.notes) lines.push(note, "");
-  lines.push("| backend | verdict | runs | shrink attempts | processes per run | operations checked | max clock spread (ms) | seconds |");
+  lines.push("| backend | verdict | runs | shrink steps | processes per run | operations checked | own wall clocks apart (ms, max) | seconds |");
   lines.push("|---|---|---|---|---|---|---|---|");
   for (const row of report.rows) {
     const verdict = row.verdict === "unsupported" ? `unsupported (${row.reason?.split(":")[0]})` : row.verdict;

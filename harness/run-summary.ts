@@ -34,12 +34,14 @@ export function summariseRun(
     const records = history.records.filter((r) => r.proc === p.proc);
     const pending = records.find((r) => r.outcome === "pending");
     const killed = p.killPlanned && p.signal === "SIGKILL";
+    const programLength = plan.processes.find((q) => q.name === p.proc)?.program.length ?? 0;
+    const idle = records.length >= programLength ? "after its program" : "between operations";
     return {
       proc: p.proc,
       role: p.role,
       ops: records.filter(isCacheOp).length,
       killed,
-      ...(killed ? { killedIn: pending === undefined ? "between operations" : pending.op.kind } : {}),
+      ...(killed ? { killedIn: pending === undefined ? idle : pending.op.kind } : {}),
     };
   });
   return {

@@ -15,7 +15,10 @@ export type ScenarioSettings = {
   writers: number;
   runs: number;
   seed: number;
-  /** fast-check's path of a counterexample: replays exactly that plan. */
+  /**
+   * fast-check's path of a counterexample: replays exactly that plan, up to `runs` times (a race may need a few
+   * tries), stopping at the first failure.
+   */
   path?: string;
   backend: Backend;
   /** Stop starting new runs after this many milliseconds. */
@@ -66,6 +69,11 @@ export function replayCommand(scenario: string, settings: ScenarioSettings, path
 }
 
 class Unsupported extends Error {}
+
+/** fast-check settings that run just the plan at `path` (no shrinking). */
+function replay(path: string | undefined) {
+  return path === undefined ? {} : { path, numRuns: 1, endOnFailure: true };
+}
 
 export async function runScenario<C>(
   scenario: Scenario<C>,
@@ -123,16 +131,15 @@ export async function runScenario<C>(
 
   try {
     const property = fc.asyncProperty(fc.limitShrink(scenario.plan(settings), settings.shrinks), predicate);
-    const details = await fc.check(property, {
-      seed: settings.seed,
-      numRuns: settings.runs,
-      ...(settings.path === undefined ? {} : { path: settings.path, endOnFailure: true }),
-      plugins: settings.durationMs === undefined ? [] : [fc.interruptAfterTimeLimit(settings.durationMs)],
-    });
+    const plugins = settings.durationMs === undefined ? [] : [fc.interruptAfterTimeLimit(settings.durationMs)];
+    let details = await fc.check(property, { seed: settings.seed, numRuns: settings.runs, plugins, ...replay(settings.path) });
+    for (let i = 1; settings.path !== undefined && i < settings.runs && !details.failed && !details.interrupted; i++) {
+      details = await fc.check(property, { seed: settings.seed, plugins, ...replay(settings.path) });
+    }
     const seconds = (performance.now() - started) / 1000;
     const base = {
       backend: settings.backend,
-      runs: details.numRuns,
+      runs: settings.path === undefined ? details.numRuns : executions.length,
       shrinks: details.numShrinks,
       interrupted: details.interrupted,
       seconds,

@@ -11,6 +11,8 @@ export type WorkerJob = {
   historyPath: string;
   program: Op[];
   loop: boolean;
+  /** The run's epoch offset: every process reads the shared clock as CLOCK_MONOTONIC plus this. */
+  epochOffset: number;
   kill?: { op: number; delayUs: number };
   values?: "json" | "structured";
 };
@@ -18,7 +20,7 @@ export type WorkerJob = {
 export type OpenError = { code?: string; causeCode?: string; message: string };
 
 export type WorkerMessage =
-  | { type: "ready"; clockOffset: number }
+  | { type: "ready"; wallClockSkew: number }
   | { type: "open-failed"; error: OpenError }
   | { type: "progress"; ops: number }
   | { type: "done"; ops: number };

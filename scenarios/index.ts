@@ -1,6 +1,11 @@
 // Every scenario `pnpm scenario` knows, in the order `--list` shows them. A new scenario is one file
 // in this folder (see the Scenario type in harness/scenario.ts) and one line here.
 import type { Scenario } from "../harness/scenario.ts";
+import { batchAtomicity } from "./batch-atomicity.ts";
+import { concurrentReaders } from "./concurrent-readers.ts";
 import { concurrentWriters } from "./concurrent-writers.ts";
+import { crash } from "./crash.ts";
+import { namespaces } from "./namespaces.ts";
+import { ttl } from "./ttl.ts";
 
-export const scenarios: ReadonlyArray<Scenario> = [concurrentWriters];
+export const scenarios: ReadonlyArray<Scenario> = [concurrentWriters, concurrentReaders, ttl, namespaces, batchAtomicity, crash];

@@ -1,5 +1,5 @@
 // How the processes fared: they opened the cache, completed every operation without error and ended
-// cleanly; planned kills landed; survivors kept working after a kill; the directory reopens; clocks agree.
+// cleanly; planned kills landed; survivors kept working after a kill; the directory reopens.
 import type { History, ProcessOutcome } from "../history.ts";
 import { describeOp } from "../operations.ts";
 import { Failures, at } from "./failures.ts";
@@ -71,22 +71,11 @@ export function reopensClean(history: History): CheckOutcome {
   return failures.outcome();
 }
 
-/** The processes' wall clocks disagreed by no more than the tolerance histories are ordered with. */
-export function clocksAgree(history: History): CheckOutcome {
-  const failures = new Failures();
-  const offsets = history.processes.flatMap((p) => (p.clockOffset === undefined ? [] : [p.clockOffset]));
-  failures.checked = offsets.length;
-  if (offsets.length > 1) {
-    const spread = Math.max(...offsets) - Math.min(...offsets);
-    if (spread > history.toleranceMs) {
-      failures.add(`process wall clocks disagree by ${spread.toFixed(3)}ms, more than the ${history.toleranceMs}ms tolerance`);
-    }
-  }
-  return failures.outcome();
-}
-
-/** The spread of the processes' wall clocks, for reports. */
+/**
+ * How far the processes' own wall clocks (performance.timeOrigin + now) disagreed, in ms: reported to show
+ * why histories are ordered on the shared clock instead.
+ */
 export function clockSpread(history: History): number {
-  const offsets = history.processes.flatMap((p) => (p.clockOffset === undefined ? [] : [p.clockOffset]));
+  const offsets = history.processes.flatMap((p) => (p.wallClockSkew === undefined ? [] : [p.wallClockSkew]));
   return offsets.length > 1 ? Math.max(...offsets) - Math.min(...offsets) : 0;
 }

@@ -4,7 +4,7 @@ import { openSync, readFileSync, writeSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { openLmdbCache } from "../../lib/index.ts";
 import type { Cache } from "../../lib/types.ts";
-import { clockOffset, monotonicNow, wallNow } from "../clock.ts";
+import { epochOffset, monotonicNow, sharedClock } from "../clock.ts";
 import type { OpRecord, OpResult } from "../history.ts";
 import type { NsPath, Op } from "../operations.ts";
 import type { OpenError, ParentMessage, WorkerJob, WorkerMessage } from "../worker-protocol.ts";
@@ -12,10 +12,11 @@ import type { OpenError, ParentMessage, WorkerJob, WorkerMessage } from "../work
 const job = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as WorkerJob;
 const history = openSync(job.historyPath, "a");
 
-/** The cache's clock: the wall clock, with every reading kept for the operation in progress. */
+const clock = sharedClock(job.epochOffset);
+/** The cache's clock: the shared clock, with every reading kept for the operation in progress. */
 let readings: number[] = [];
 const now = () => {
-  const time = wallNow();
+  const time = clock();
   readings.push(time);
   return time;
 };
@@ -132,19 +133,19 @@ async function perform(op: Op): Promise<OpResult | undefined> {
   }
 }
 
-send({ type: "ready", clockOffset: clockOffset() });
+send({ type: "ready", wallClockSkew: epochOffset() - job.epochOffset });
 await started;
 
 let seq = 0;
 let lastInvoked = -Infinity;
-let lastProgress = wallNow();
+let lastProgress = clock();
 for (let pass = 0; !aborted; pass++) {
   for (let step = 0; step < job.program.length && !aborted; step++) {
     const op = job.program[step]!;
     if (pass === 0 && step === Math.max(0, (job.kill?.op ?? 0) - 1)) killer?.arm();
     readings = [];
     const m0 = monotonicNow();
-    const t0 = wallNow();
+    const t0 = m0 + job.epochOffset;
     lastInvoked = t0;
     if (killer !== undefined) {
       // Written before the operation starts, so a kill inside it leaves the operation known as begun.
@@ -159,8 +160,8 @@ for (let pass = 0; !aborted; pass++) {
       record.outcome = "error";
       record.error = describe(error);
     }
-    const t1 = wallNow();
     const m1 = monotonicNow();
+    const t1 = m1 + job.epochOffset;
     writeSync(history, `${JSON.stringify({ ...record, t1, m1 })}\n`);
     seq++;
     if (t1 - lastProgress > 100) {

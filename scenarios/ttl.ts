@@ -1,0 +1,67 @@
+// Entries with TTLs expire while processes read, rewrite and sweep them: no read returns a value past its
+// expiry, a value before its expiry is never missing, sweepExpired counts match, and a fresh value written
+// while another process lazily expires the old one is never lost.
+import fc from "fast-check";
+import { keyArb, nsPathArb } from "../harness/arbitraries.ts";
+import { CLOCK_TOLERANCE_MS } from "../harness/clock.ts";
+import { expiredNeverReturned } from "../harness/checks/expiry.ts";
+import { freshWritesSurviveLazyExpiry } from "../harness/checks/lazy-expiry.ts";
+import { readsSeeLatestWrite } from "../harness/checks/latest-write.ts";
+import { modelOf } from "../harness/checks/model.ts";
+import { oneOrder } from "../harness/checks/one-order.ts";
+import { processesWorked } from "../harness/checks/processes.ts";
+import { sweepCountsMatch } from "../harness/checks/sweep-counts.ts";
+import { finalSnapshot, processPlans, rawOpArb, readersArb, resolveProgram, writersArb } from "../harness/programs.ts";
+import type { Scenario } from "../harness/scenario.ts";
+
+/** Mostly TTLs that run out during the run; some already expired, some outliving it, some none. */
+const ttlArb = fc.oneof(
+  { weight: 5, arbitrary: fc.integer({ min: 1, max: 30 }) },
+  { weight: 1, arbitrary: fc.constantFrom(0, -5) },
+  { weight: 1, arbitrary: fc.constant(600_000) },
+  { weight: 1, arbitrary: fc.constant(undefined) },
+);
+
+const writerOp = rawOpArb({ weights: { set: 6, batch: 2, del: 1, get: 2, sweep: 1, sleep: 4 }, ttl: ttlArb, maxSleepMs: 20 });
+const readerOp = rawOpArb({ weights: { get: 6, has: 2, entries: 2, sweep: 1 } });
+
+export const ttl: Scenario = {
+  name: "ttl",
+  summary: "entries expire while processes read, rewrite and sweep them; expiry is exact and fresh values survive",
+  notes: [
+    "Clock: real time, injected. Every process's cache gets `now` = the run's shared clock (CLOCK_MONOTONIC plus " +
+      "one epoch offset fixed by the parent, so epoch milliseconds that all processes read alike), and every value " +
+      "it returns during an operation is recorded. Expiry decisions are checked exactly against the readings the " +
+      "cache used: a value returned must expire after the read's earliest reading. Comparing one process's reading " +
+      `with another's (an entry removed by another process's lazy expiry or sweep) allows ${CLOCK_TOLERANCE_MS} ms, ` +
+      "the tolerance operations are ordered with: the processes read one kernel clock.",
+  ],
+  defaults: { writers: 2, readers: 2, runs: 6 },
+  plan: ({ writers, readers }) =>
+    fc
+      .record({
+        namespaces: fc.array(nsPathArb, { maxLength: 1 }),
+        keys: fc.uniqueArray(keyArb, { minLength: 1, maxLength: 3 }),
+        writers: writersArb(writers, writerOp, 50),
+        readers: readersArb(readers, readerOp, 8),
+      })
+      .map(({ namespaces, keys, writers, readers }) => {
+        const all = [[], ...namespaces];
+        return { processes: processPlans(writers, readers, (ops, proc) => resolveProgram(ops, proc, all, keys)), final: finalSnapshot(all, keys), context: undefined };
+      }),
+  checks: [
+    { name: "every process completed every operation without error", run: processesWorked },
+    { name: "no read returns a value past its expiry", run: (history) => expiredNeverReturned(modelOf(history)) },
+    {
+      name: "a value before its expiry is never missing: every read returns what a possible latest write left",
+      run: (history) => readsSeeLatestWrite(modelOf(history), { final: false }),
+    },
+    {
+      name: "the lazy-expiry race never loses the fresh value (checked = races in the history)",
+      run: (history) => freshWritesSurviveLazyExpiry(modelOf(history)),
+    },
+    { name: "sweepExpired counts match the entries that were expired", run: (history) => sweepCountsMatch(modelOf(history), history.records) },
+    { name: "all reads agree on one order of the writes", run: (history) => oneOrder(modelOf(history)) },
+    { name: "the final state is what a last write left, expired entries gone", run: (history) => readsSeeLatestWrite(modelOf(history), { final: true }) },
+  ],
+};
