@@ -24,7 +24,8 @@ import { wtf8Decode } from "./wtf8.ts";
 //
 // The source is only read, and kept open (so locked) for the whole run; LevelDB may still tidy its own
 // log and manifest files when opened, as it does for every open by level-cache, without changing an
-// entry. Memory: about a hundred bytes per live entry (the set of keys that stay), plus one batch.
+// entry. Memory: about a hundred bytes per live entry (the set of keys that stay) plus one batch of the
+// source; during the commit LMDB holds the pages it writes, about the size of what changed.
 
 /** How far a migration has come: `done` of `total` in the current phase. */
 export type MigrateProgress = Readonly<{ phase: "scan" | "commit" | "verify"; done: number; total: number }>;
