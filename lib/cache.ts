@@ -35,6 +35,13 @@ type RawEntry = { stored: Buffer; record: Buffer };
 /** Expired entries are deleted in write transactions of at most this many, so writers are not held up. */
 const SWEEP_CHUNK = 1000;
 
+// Each fresh snapshot makes lmdb-js schedule a timer. A loop of awaited gets that never lets the event
+// loop turn would pile those timers up without bound (a million gets, a million timers), so every so
+// many gets one of them waits for a turn of the event loop, and the timers run.
+const READS_PER_TURN = 1024;
+let readsSinceTurn = 0;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * The record under a stored key, as a view of lmdb-js's reused read buffer: valid until the next read.
  * (That buffer reports its length through an own property, so it is cut to a plain view first.)
@@ -174,6 +181,10 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
   const { db } = core;
 
   const get = async (key: string): Promise<T | undefined> => {
+    if (++readsSinceTurn >= READS_PER_TURN) {
+      readsSinceTurn = 0;
+      await nextTurn();
+    }
     checkOpen(core);
     checkKey(key);
     const slot = storedKey(transientFullKey(prefix, key));
