@@ -65,7 +65,9 @@ export type RunnerEvents = {
 
 export function replayCommand(scenario: string, settings: ScenarioSettings, path: string): string {
   const { backend, writers, readers, seed } = settings;
-  return `pnpm scenario ${scenario} --backend ${backend} --writers ${writers} --readers ${readers} --seed ${seed} --path ${path}`;
+  // A negative seed would read as an option: it needs the --seed=S form.
+  const seedOption = seed < 0 ? `--seed=${seed}` : `--seed ${seed}`;
+  return `pnpm scenario ${scenario} --backend ${backend} --writers ${writers} --readers ${readers} ${seedOption} --path ${path}`;
 }
 
 class Unsupported extends Error {}

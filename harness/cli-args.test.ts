@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { parseCliArgs, UsageError } from "./cli-args.ts";
+
+describe("parseCliArgs", () => {
+  it("reads a scenario with every option", () => {
+    const args = parseCliArgs("ttl --writers 3 --readers 0 --runs 9 --seed=-7 --path 1:2 --backend both --duration 5000 --shrinks 4".split(" "));
+    expect(args).toEqual({
+      kind: "run",
+      name: "ttl",
+      writers: 3,
+      readers: 0,
+      runs: 9,
+      seed: -7,
+      path: "1:2",
+      backends: ["lmdb", "level"],
+      durationMs: 5000,
+      shrinks: 4,
+    });
+  });
+
+  it("defaults to LMDB and leaves the rest to the scenario", () => {
+    expect(parseCliArgs(["crash"])).toMatchObject({ kind: "run", name: "crash", backends: ["lmdb"], writers: undefined, seed: undefined });
+    expect(parseCliArgs(["--", "crash"])).toMatchObject({ name: "crash" });
+    expect(parseCliArgs(["--list"])).toEqual({ kind: "list" });
+  });
+
+  it("refuses what it cannot run", () => {
+    for (const argv of [[], ["a", "b"], ["ttl", "--writers", "-1"], ["ttl", "--runs", "0"], ["ttl", "--backend", "redis"], ["ttl", "--path", "1"], ["ttl", "--seed", "x"], ["ttl", "--bogus"]]) {
+      expect(() => parseCliArgs(argv), argv.join(" ")).toThrow(UsageError);
+    }
+  });
+});
