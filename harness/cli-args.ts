@@ -4,7 +4,17 @@ import type { Backend } from "./worker-protocol.ts";
 
 export const USAGE = `usage: pnpm scenario <name> [--writers M] [--readers N] [--runs K] [--seed S] [--path P]
                      [--backend lmdb|level|both] [--duration ms] [--shrinks N]
-       pnpm scenario --list`;
+       pnpm scenario --list
+
+  --writers, --readers  processes of each kind (defaults per scenario, see --list)
+  --runs                generated runs (with --path: how many times to replay that one plan)
+  --seed                fast-check seed; the same seed and settings generate the same programs
+  --path                replay the counterexample a failure printed (needs its --seed)
+  --backend             lmdb (default), level (the reference level-cache), or both
+  --duration            start no new run after this many milliseconds
+  --shrinks             smaller plans to try after a failure (default 20; each is a full run)
+
+Writes reports/<name>.json and reports/<name>.md; exits 0 only when every property held.`;
 
 export type CliArgs =
   | { kind: "list" }

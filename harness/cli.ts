@@ -70,8 +70,10 @@ async function run(scenario: (typeof scenarios)[number], args: Extract<ReturnTyp
   const command = `pnpm scenario ${argvText()}`;
   const report = buildReport(scenario, common, args.backends, rows, command);
   const written = writeReport(join(REPOSITORY, "reports"), report);
-  out.write(`${report.verdict === "failed" ? "FAILED" : report.verdict}: report in ${relative(process.cwd(), written) || written}\n`);
-  return report.verdict === "failed" ? 1 : 0;
+  const where = relative(process.cwd(), written) || written;
+  if (report.verdict === "unsupported") out.write(`no backend could run this configuration: report in ${where}\n`);
+  else out.write(`${report.verdict === "failed" ? "FAILED" : "passed"}: report in ${where}\n`);
+  return report.verdict === "passed" ? 0 : 1;
 }
 
 function argvText(): string {
@@ -101,4 +103,6 @@ function printRow(row: RowResult): void {
   out.write(`  seed ${c.seed}, path ${c.path}\n  replay: ${c.replay}\n`);
 }
 
+// Ctrl-C still removes the run directories (the runner removes them on exit).
+process.once("SIGINT", () => process.exit(130));
 process.exitCode = await main(process.argv.slice(2));

@@ -139,6 +139,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     const job = jobFor(process.name, process.program, { loop: process.loop === true, kill: process.kill, values: process.values });
     workers.push(spawnWorker(dir, job, process, report));
   }
+  report();
 
   let timedOut = false;
   const timer = setTimeout(() => {

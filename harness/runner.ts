@@ -84,6 +84,8 @@ export async function runScenario<C>(
 ): Promise<RowResult> {
   const started = performance.now();
   const root = mkdtempSync(join(tmpdir(), `lmdb-cache-${scenario.name}-`));
+  const removeRoot = () => rmSync(root, { recursive: true, force: true });
+  process.once("exit", removeRoot);
   const totals = new Map<string, CheckTotal>(scenario.checks.map((c) => [c.name, { name: c.name, checked: 0, failedRuns: 0, failures: [] }]));
   const executions: RunSummary[] = [];
   let unsupported: string | undefined;
@@ -165,6 +167,7 @@ export async function runScenario<C>(
     if (failing === undefined) counterexample.error = String(details.errorInstance);
     return { ...base, verdict: "failed", counterexample };
   } finally {
-    rmSync(root, { recursive: true, force: true });
+    removeRoot();
+    process.removeListener("exit", removeRoot);
   }
 }

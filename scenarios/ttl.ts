@@ -2,7 +2,7 @@
 // expiry, a value before its expiry is never missing, sweepExpired counts match, and a fresh value written
 // while another process lazily expires the old one is never lost.
 import fc from "fast-check";
-import { keyArb, nsPathArb } from "../harness/arbitraries.ts";
+import { keyArb, nsPathArb, payloadArb, shapeArb } from "../harness/arbitraries.ts";
 import { CLOCK_TOLERANCE_MS } from "../harness/clock.ts";
 import { expiredNeverReturned } from "../harness/checks/expiry.ts";
 import { freshWritesSurviveLazyExpiry } from "../harness/checks/lazy-expiry.ts";
@@ -11,7 +11,16 @@ import { modelOf } from "../harness/checks/model.ts";
 import { oneOrder } from "../harness/checks/one-order.ts";
 import { processesWorked } from "../harness/checks/processes.ts";
 import { sweepCountsMatch } from "../harness/checks/sweep-counts.ts";
-import { finalSnapshot, processPlans, rawOpArb, readersArb, resolveProgram, writersArb } from "../harness/programs.ts";
+import {
+  type RawOp,
+  finalSnapshot,
+  indexArb,
+  processPlans,
+  rawOpArb,
+  readersArb,
+  resolveProgram,
+  writersArb,
+} from "../harness/programs.ts";
 import type { Scenario } from "../harness/scenario.ts";
 
 /** Mostly TTLs that run out during the run; some already expired, some outliving it, some none. */
@@ -23,6 +32,19 @@ const ttlArb = fc.oneof(
 );
 
 const writerOp = rawOpArb({ weights: { set: 6, batch: 2, del: 1, get: 2, sweep: 1, sleep: 4 }, ttl: ttlArb, maxSleepMs: 20 });
+
+/**
+ * The lazy-expiry race on purpose: write a key with a short TTL, wait about that long, write it again for
+ * good, while readers keep reading it (and lazily deleting it once expired).
+ */
+const rewriteArb = fc
+  .record({ ns: indexArb, key: indexArb, ttlMs: fc.integer({ min: 1, max: 8 }), lag: fc.integer({ min: -1, max: 2 }), payload: payloadArb, shape: shapeArb })
+  .map(({ ns, key, ttlMs, lag, payload, shape }): RawOp[] => [
+    { kind: "set", ns, key, payload, shape, ttlMs },
+    { kind: "sleep", ms: Math.max(0, ttlMs + lag) },
+    { kind: "set", ns, key, payload, shape },
+  ]);
+const writerStep = fc.oneof({ weight: 3, arbitrary: writerOp.map((op) => [op]) }, { weight: 1, arbitrary: rewriteArb });
 const readerOp = rawOpArb({ weights: { get: 6, has: 2, entries: 2, sweep: 1 } });
 
 export const ttl: Scenario = {
@@ -42,7 +64,7 @@ export const ttl: Scenario = {
       .record({
         namespaces: fc.array(nsPathArb, { maxLength: 1 }),
         keys: fc.uniqueArray(keyArb, { minLength: 1, maxLength: 3 }),
-        writers: writersArb(writers, writerOp, 50),
+        writers: writersArb(writers, writerStep, 30).map((ws) => ws.map((w) => ({ ...w, ops: w.ops.flat() }))),
         readers: readersArb(readers, readerOp, 8),
       })
       .map(({ namespaces, keys, writers, readers }) => {
