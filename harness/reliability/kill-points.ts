@@ -1,0 +1,231 @@
+// Campaign 1: writers SIGKILLed at a thousand points inside set, batch, sweepExpired and lazy-expiry
+// deletes, several at once on one cache, some while holding LMDB's write lock. Afterwards nothing
+// acknowledged is lost, no batch is torn, the cache reopens, and the writers that lived went on.
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { monotonicNow } from "../clock.ts";
+import { atLeast, type CampaignContext, type CampaignResult, sample, zero } from "./campaign.ts";
+import { type Child, runChild, startChild } from "./child.ts";
+import { KILL_MODES, type KillMode, type KillWriterJob, type LastAck, PHASES, type Phase, checkWriter } from "./kill-plan.ts";
+import { lockFilePath, ownerOf, WRITE_LOCK_AT } from "./lock-file.ts";
+import { seededRng } from "./rng.ts";
+import { countBy, quantile, round } from "./stats.ts";
+
+export type KillSettings = { kills: number; concurrency: number; killsPerRound: number };
+
+type Kill = { mode: KillMode; by: "thread" | "parent"; phase: Phase; held: boolean; at: number };
+
+type Writer = {
+  ns: string;
+  mode: KillMode;
+  by: "thread" | "parent";
+  child: Child;
+  acks: number[];
+  last: LastAck;
+  kill?: Kill;
+  openFailed?: string;
+  served: string[];
+  lastSign: number;
+};
+
+/** The step a writer starts after the one it acknowledged last: what a parent's kill interrupts. */
+function nextPhase(mode: KillMode, last: LastAck): Phase {
+  if (mode === "set" || mode === "batch") return mode;
+  const what = last?.what;
+  if (what === "expired") return "set";
+  if (what === "set") return mode;
+  return "batch";
+}
+
+/** How many acknowledgements a parent waits for before its kill, per kind (their steps differ in length). */
+const ACKS_BEFORE_KILL: Record<KillMode, [number, number]> = { set: [1, 400], batch: [1, 25], sweep: [1, 7], lazy: [1, 7] };
+const STUCK_MS = 10_000;
+
+function lockOwner(fd: number): number {
+  const word = Buffer.alloc(4);
+  readSync(fd, word, 0, 4, WRITE_LOCK_AT);
+  return ownerOf(word.readInt32LE(0));
+}
+
+export async function runKillPoints(context: CampaignContext, settings: KillSettings): Promise<CampaignResult> {
+  const started = performance.now();
+  const rng = seededRng(context.seed ^ 0x6b696c6c);
+  const kills: Kill[] = [];
+  const waits: number[] = [];
+  const waitsAfterHeld: number[] = [];
+  const failures: string[] = [];
+  let reopenFailures = 0;
+  let unexpectedExits = 0;
+  let stuck = 0;
+  let checked = 0;
+  let spawned = 0;
+  const lost: string[] = [];
+  const torn: string[] = [];
+  const unexpected: string[] = [];
+
+  // Every round adds kills unless its writers cannot open; a bound keeps that failure from looping.
+  for (let round = 0; kills.length < settings.kills && round <= settings.kills; round++) {
+    const dir = mkdtempSync(join(tmpdir(), "reliability-kill-"));
+    const path = join(dir, "cache");
+    const writers: Writer[] = [];
+    try {
+      const budget = Math.min(settings.killsPerRound, settings.kills - kills.length);
+      let lockFd: number | undefined;
+      let started = 0;
+      let finished = 0;
+      let done = () => {};
+      const allDone = new Promise<void>((resolve) => (done = resolve));
+      const spawn = () => {
+        const index = spawned++;
+        started++;
+        const mode = KILL_MODES[index % KILL_MODES.length]!;
+        const by = Math.floor(index / KILL_MODES.length) % 2 === 0 ? "thread" : "parent";
+        const job: KillWriterJob = { path, mode, ns: `w${index}`, seed: context.seed + index };
+        if (by === "thread") job.killAfterUs = rng.int(500, 60_000);
+        const [low, high] = ACKS_BEFORE_KILL[mode];
+        const killAfterAcks = rng.int(low, high);
+        const writer: Writer = { ns: job.ns, mode, by, child: undefined as unknown as Child, acks: [], last: undefined, served: [], lastSign: monotonicNow() };
+        const parentKill = () => {
+          lockFd ??= openSync(lockFilePath(path), "r");
+          const held = lockOwner(lockFd) === writer.child.pid;
+          writer.kill = { mode, by, phase: nextPhase(mode, writer.last), held, at: monotonicNow() };
+          writer.child.kill();
+        };
+        writer.child = startChild(context.bundles.script("kill-writer"), job, (line) => {
+          const [tag, a, b, c] = line.split(" ");
+          writer.lastSign = monotonicNow();
+          if (tag === "a") {
+            writer.acks.push(Number(c));
+            writer.last = { n: Number(a), what: b! };
+            if (by === "parent" && writer.kill === undefined && writer.acks.length >= killAfterAcks) parentKill();
+          } else if (tag === "k") {
+            writer.kill = { mode, by, phase: PHASES[Number(a)]!, held: b === "1", at: Number(c) };
+          } else if (tag === "open-failed") {
+            writer.openFailed = a;
+          } else if (tag === "served-expired") {
+            writer.served.push(a!);
+          }
+        });
+        writers.push(writer);
+        void writer.child.exited.then((exit) => {
+          if (writer.openFailed !== undefined) {
+            reopenFailures++;
+            failures.push(`writer ${writer.ns} could not open: ${writer.openFailed}`);
+          } else if (exit.signal !== "SIGKILL" || writer.kill === undefined) {
+            unexpectedExits++;
+            failures.push(`writer ${writer.ns} (${mode}) ended with ${exit.signal ?? `exit ${exit.exitCode}`}: ${exit.stderr.slice(-300)}`);
+          } else {
+            kills.push(writer.kill);
+          }
+          finished++;
+          if (started < budget) spawn();
+          else if (finished === started) done();
+        });
+      };
+      for (let i = 0; i < Math.min(settings.concurrency, budget); i++) spawn();
+      const watchdog = setInterval(() => {
+        for (const writer of writers) {
+          if (writer.kill === undefined && monotonicNow() - writer.lastSign > STUCK_MS) {
+            stuck++;
+            failures.push(`writer ${writer.ns} (${writer.mode}) made no progress for ${STUCK_MS} ms`);
+            writer.kill = { mode: writer.mode, by: "parent", phase: nextPhase(writer.mode, writer.last), held: false, at: monotonicNow() };
+            writer.child.kill();
+          }
+        }
+      }, 1000);
+      await allDone;
+      clearInterval(watchdog);
+      if (lockFd !== undefined) closeSync(lockFd);
+
+      for (const victim of writers) {
+        if (victim.kill === undefined) continue;
+        const at = victim.kill.at;
+        for (const other of writers) {
+          if (other === victim || other.acks.length === 0 || other.acks[0]! > at) continue;
+          const next = other.acks.find((m) => m > at);
+          if (next === undefined) continue;
+          waits.push(next - at);
+          if (victim.kill.held) waitsAfterHeld.push(next - at);
+        }
+      }
+
+      const out = join(dir, "dump.json");
+      const verify = await runChild<{ opened: boolean; code?: string; message?: string }>(context.bundles.script("kill-verify"), {
+        path,
+        namespaces: writers.map((w) => w.ns),
+        out,
+      });
+      if (verify.result?.opened !== true) {
+        reopenFailures++;
+        failures.push(`reopen after round ${round} failed: ${verify.result?.code ?? verify.signal ?? verify.exitCode} ${verify.stderr.slice(-300)}`);
+        continue;
+      }
+      const dump = JSON.parse(readFileSync(out, "utf8")) as Record<string, [string, unknown][]>;
+      for (const writer of writers) {
+        if (writer.openFailed !== undefined) continue;
+        const check = checkWriter(writer.mode, writer.last, dump[writer.ns] ?? []);
+        checked += check.checked;
+        lost.push(...check.lost.map((item) => `${writer.ns} (${writer.mode}): ${item}`));
+        torn.push(...check.torn.map((item) => `${writer.ns}: ${item}`));
+        unexpected.push(...check.unexpected.map((item) => `${writer.ns} (${writer.mode}): ${item}`));
+        unexpected.push(...writer.served.map((key) => `${writer.ns}: get served expired ${key}`));
+      }
+      context.log(`kill points: ${kills.length}/${settings.kills} after round ${round + 1}`);
+    } finally {
+      for (const writer of writers) writer.child.kill();
+      await Promise.all(writers.map((w) => w.child.exited));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  sample(failures, "lost acknowledged write", lost);
+  sample(failures, "torn batch", torn);
+  sample(failures, "unexpected entry", unexpected);
+  const byPhase = countBy(kills, (k) => k.phase);
+  const held = kills.filter((k) => k.held);
+  const ms = (value: number) => round(value, 2);
+  return {
+    id: "kill-points",
+    title: "Kill points",
+    seconds: round((performance.now() - started) / 1000, 1),
+    figures: [
+      { name: "kill points (SIGKILL of a writer)", value: kills.length, rule: atLeast(settings.kills) },
+      ...(["set", "batch", "sweep", "lazy"] as const).map((phase) => ({
+        name: `kills inside ${phase === "lazy" ? "lazy-expiry deletes" : phase === "sweep" ? "sweepExpired" : phase}`,
+        value: byPhase[phase] ?? 0,
+        rule: atLeast(1),
+      })),
+      { name: "kills while holding the write lock", value: held.length, rule: atLeast(1) },
+      { name: "acknowledged writes checked", value: checked },
+      { name: "lost acknowledged writes", value: lost.length, rule: zero },
+      { name: "torn batches", value: torn.length, rule: zero },
+      { name: "entries no write made, or expired entries served", value: unexpected.length, rule: zero },
+      { name: "reopen failures", value: reopenFailures, rule: zero },
+      { name: "writers that died of anything but the kill", value: unexpectedExits, rule: zero },
+      { name: `writers stuck (no progress for ${STUCK_MS / 1000} s)`, value: stuck, rule: zero },
+      { name: "survivor wait after a kill, p50", value: ms(quantile(waits, 0.5)), unit: "ms" },
+      { name: "survivor wait after a kill, p99", value: ms(quantile(waits, 0.99)), unit: "ms" },
+      { name: "survivor wait after a kill, max", value: ms(Math.max(...waits)), unit: "ms" },
+      { name: "survivor wait after a lock-holding kill, p50", value: ms(quantile(waitsAfterHeld, 0.5)), unit: "ms" },
+      { name: "survivor wait after a lock-holding kill, p99", value: ms(quantile(waitsAfterHeld, 0.99)), unit: "ms" },
+      { name: "survivor wait after a lock-holding kill, max", value: ms(Math.max(...waitsAfterHeld)), unit: "ms" },
+    ],
+    tables: [
+      {
+        title: "Kill points by writer kind and by where the kill landed",
+        columns: ["writer kind", "kills", "in set", "in batch", "in sweepExpired", "in lazy-expiry deletes", "holding the write lock", "by own thread (delay)", "by parent (ack count)"],
+        rows: KILL_MODES.map((mode) => {
+          const mine = kills.filter((k) => k.mode === mode);
+          const at = countBy(mine, (k) => k.phase);
+          return [mode, mine.length, at.set ?? 0, at.batch ?? 0, at.sweep ?? 0, at.lazy ?? 0, mine.filter((k) => k.held).length, mine.filter((k) => k.by === "thread").length, mine.filter((k) => k.by === "parent").length];
+        }),
+      },
+    ],
+    notes: [
+      `Survivor wait: for each kill and each other writer of the same cache that was running, the time from the kill to that writer's next acknowledged write (${waits.length} pairs, ${waitsAfterHeld.length} after kills that held the write lock). LMDB's write lock is a robust process-shared mutex: the next writer takes it over from the dead owner.`,
+      "Whether a kill held the write lock is read from the lock file's write mutex (its owner's thread id) in the microseconds before the SIGKILL.",
+    ],
+    failures,
+  };
+}
