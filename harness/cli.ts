@@ -15,6 +15,8 @@ const RUN_TIMEOUT_MS = 120_000;
 const DEFAULT_SHRINKS = 20;
 
 function main(argv: string[]): Promise<number> | number {
+  // The reliability campaigns are not fast-check scenarios: they take their own flags (--quick, --only).
+  if (argv[0] === "reliability") return import("../scenarios/reliability.ts").then((m) => m.main(argv.slice(1)));
   let args;
   try {
     args = parseCliArgs(argv);

@@ -4,7 +4,7 @@
 import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { monotonicNow } from "../clock.ts";
+import { monotonicNow } from "./time.ts";
 import { atLeast, type CampaignContext, type CampaignResult, sample, zero } from "./campaign.ts";
 import { type Child, runChild, startChild } from "./child.ts";
 import { KILL_MODES, type KillMode, type KillWriterJob, type LastAck, PHASES, type Phase, checkWriter } from "./kill-plan.ts";

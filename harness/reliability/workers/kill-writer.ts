@@ -5,7 +5,7 @@
 import { openSync, writeSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { openLmdbCache } from "../../../lib/index.ts";
-import { monotonicNow } from "../../clock.ts";
+import { monotonicNow } from "../time.ts";
 import { lockFilePath, WRITE_LOCK_AT } from "../lock-file.ts";
 import { type KillWriterJob, PHASES, batchSize, expiredKey, groupKey, liveKey } from "../kill-plan.ts";
 

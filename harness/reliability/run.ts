@@ -1,0 +1,82 @@
+// Runs the reliability campaigns in turn with one seed and settings, full or quick.
+import { runBadInput } from "./bad-input.ts";
+import { bundleWorkers } from "./bundle.ts";
+import { type CampaignResult, holds } from "./campaign.ts";
+import { runClocks } from "./clocks.ts";
+import { runCorruption } from "./corruption.ts";
+import { runGrowth } from "./growth.ts";
+import { runKeyFuzz } from "./key-fuzz.ts";
+import { runKillPoints } from "./kill-points.ts";
+import type { ReliabilityReport } from "./report.ts";
+import { runStaleReaders } from "./stale-readers.ts";
+
+const MiB = 1024 * 1024;
+
+export const FULL = {
+  kill: { kills: 1000, concurrency: 4, killsPerRound: 50 },
+  stale: { readers: 500, concurrency: 4, quietKills: 10, quietSeconds: 4 },
+  growth: { totalBytes: 1024 * MiB, boundBytes: 16 * MiB },
+  corruption: { damages: 13 * 12 },
+  badInput: { openTimeoutMs: 5000 },
+  fuzz: { keys: 1_000_000, sample: 50_000 },
+  clocks: { skews: [0, 10, 100, 1000], count: 150, gapMs: 10, ttlMs: 1500 },
+};
+
+export const QUICK: typeof FULL = {
+  kill: { kills: 40, concurrency: 4, killsPerRound: 20 },
+  stale: { readers: 24, concurrency: 4, quietKills: 4, quietSeconds: 1 },
+  growth: { totalBytes: 32 * MiB, boundBytes: 4 * MiB },
+  corruption: { damages: 13 },
+  badInput: { openTimeoutMs: 2000 },
+  fuzz: { keys: 20_000, sample: 1000 },
+  clocks: { skews: [0, 100], count: 40, gapMs: 10, ttlMs: 300 },
+};
+
+export const CAMPAIGNS = ["kill-points", "stale-readers", "growth", "corruption", "bad-input", "key-fuzz", "clocks"] as const;
+export type CampaignId = (typeof CAMPAIGNS)[number];
+
+export async function runReliability(options: {
+  seed: number;
+  quick: boolean;
+  only?: readonly CampaignId[];
+  log: (line: string) => void;
+}): Promise<ReliabilityReport> {
+  const settings = options.quick ? QUICK : FULL;
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const bundles = await bundleWorkers();
+  const context = { bundles, seed: options.seed, log: options.log };
+  const campaigns: CampaignResult[] = [];
+  const want = (id: CampaignId) => options.only === undefined || options.only.includes(id);
+  try {
+    const steps: [CampaignId, () => Promise<CampaignResult>][] = [
+      ["kill-points", () => runKillPoints(context, settings.kill)],
+      ["stale-readers", () => runStaleReaders(context, settings.stale)],
+      ["growth", () => runGrowth(context, settings.growth)],
+      ["corruption", () => runCorruption(context, settings.corruption)],
+      ["bad-input", () => runBadInput(context, settings.badInput)],
+      ["key-fuzz", () => runKeyFuzz(context, settings.fuzz)],
+      ["clocks", () => runClocks(context, settings.clocks)],
+    ];
+    for (const [id, run] of steps) {
+      if (!want(id)) continue;
+      options.log(`${id}: starting`);
+      const result = await run();
+      campaigns.push(result);
+      const broken = result.figures.filter((f) => !holds(f));
+      options.log(`${id}: ${result.seconds} s, ${broken.length === 0 ? "every rule holds" : `${broken.length} rules broken: ${broken.map((f) => f.name).join("; ")}`}`);
+    }
+  } finally {
+    bundles.dispose();
+  }
+  const passed = campaigns.every((c) => c.figures.every(holds));
+  return {
+    settings: Object.fromEntries(Object.entries(settings).filter(([key]) => want(key === "kill" ? "kill-points" : key === "stale" ? "stale-readers" : key === "badInput" ? "bad-input" : key === "fuzz" ? "key-fuzz" : (key as CampaignId)))),
+    seed: options.seed,
+    quick: options.quick,
+    startedAt,
+    seconds: Math.round((performance.now() - started) / 100) / 10,
+    verdict: passed ? "passed" : "failed",
+    campaigns,
+  };
+}
