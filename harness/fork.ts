@@ -30,7 +30,7 @@ export type RunOptions = {
 export type RunOutcome = { kind: "ran"; history: History } | { kind: "unsupported"; reason: string };
 
 type Worker = {
-  plan: ProcessPlan | { name: string; role: "final"; program: Op[]; loop?: false; kill?: undefined };
+  plan: Pick<ProcessPlan, "program"> & { role: string };
   job: WorkerJob;
   child: ReturnType<typeof startChild>;
   /** Resolves when the worker is ready or has given up (its open failed, or it ended early). */
@@ -169,7 +169,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     const records = workers.flatMap((w) => collect(w));
     const processes = workers.map((w) => w.outcome);
     if (plan.final !== undefined && !timedOut) {
-      const final = spawnWorker(dir, jobFor("final", plan.final, {}), { name: "final", role: "final", program: plan.final }, report);
+      const final = spawnWorker(dir, jobFor("final", plan.final, {}), { role: "final", program: plan.final }, report);
       workers.push(final);
       await final.ready;
       send(final, { type: "go" });

@@ -15,8 +15,6 @@ export type Op =
   | { kind: "sweep" }
   | { kind: "sleep"; ms: number };
 
-export type OpKind = Op["kind"];
-
 /** The namespace a path reaches, folded as `withNamespace` folds it (an empty segment changes nothing). */
 export function namespaceOf(path: NsPath): string {
   let current = "";

@@ -24,7 +24,7 @@ const passed: RowResult = {
     ...run,
     index,
     perProcess: [
-      { proc: "w0", role: "writer", ops: 10, killed: true, killedIn: "batch" },
+      { proc: "w0", role: "writer", ops: 10, killed: true, killedIn: "in batch" },
       { proc: "r0", role: "reader", ops: 30, killed: false },
     ],
   })),

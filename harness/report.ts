@@ -108,7 +108,7 @@ function markdown(report: ScenarioReport): string {
     for (const check of row.checks) lines.push(`| ${check.name} | ${check.checked} | ${check.failedRuns} |`);
     lines.push("", "| process | role | runs | operations | killed |", "|---|---|---|---|---|");
     for (const p of row.perProcess) {
-      const where = Object.entries(p.killedIn).map(([op, n]) => `${n} in ${op}`).join(", ");
+      const where = Object.entries(p.killedIn).map(([when, n]) => `${n} ${when}`).join(", ");
       lines.push(`| ${p.proc} | ${p.role} | ${p.runs} | ${p.ops} | ${p.kills === 0 ? "" : `${p.kills} (${where})`} |`);
     }
     const c = row.counterexample;

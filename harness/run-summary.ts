@@ -4,6 +4,7 @@ import { isCacheOp } from "./history.ts";
 import { clockSpread } from "./checks/processes.ts";
 import type { RunPlan } from "./scenario.ts";
 
+/** `killedIn`: "in batch" (the operation the kill interrupted), "between operations" or "after its program". */
 export type ProcessSummary = { proc: string; role: string; ops: number; killed: boolean; killedIn?: string };
 
 export type RunSummary = {
@@ -41,7 +42,7 @@ export function summariseRun(
       role: p.role,
       ops: records.filter(isCacheOp).length,
       killed,
-      ...(killed ? { killedIn: pending === undefined ? idle : pending.op.kind } : {}),
+      ...(killed ? { killedIn: pending === undefined ? idle : `in ${pending.op.kind}` } : {}),
     };
   });
   return {

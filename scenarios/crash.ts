@@ -74,7 +74,7 @@ export const crash: Scenario<Context> = {
       "interrupted (from begin marks the writer logs before each operation). An interrupted operation counts as " +
       "possibly applied. Writer w0 is always killed; the others are killed or not as generated.",
   ],
-  defaults: { writers: 3, readers: 2, runs: 5 },
+  defaults: { writers: 3, readers: 2, runs: 10 },
   plan: ({ writers, readers }) =>
     fc
       .record({
