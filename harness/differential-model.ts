@@ -186,7 +186,6 @@ export class CacheModel {
 
   private list(namespace: string, limit: number | "NaN" | undefined, take: number | undefined, now: number): Outcome {
     if (this.closed) return this.closedWrite();
-    if (limit === "NaN" && this.d.typedBadInput) return { error: "CACHE_INVALID_OPTION" };
     // level's iterators: a limit that is not a non-negative integer means none.
     const max = typeof limit === "number" && Number.isInteger(limit) && limit >= 0 ? limit : Infinity;
     const listed = [...this.entries]

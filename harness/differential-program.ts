@@ -140,7 +140,7 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
       {
         op: fc.constant("entries" as const),
         view,
-        limit: fc.oneof(fc.integer({ min: -1, max: 4 }), fc.constant("NaN" as const)),
+        limit: fc.oneof(fc.integer({ min: -1, max: 4 }), fc.constant("NaN" as const), fc.constant(1.5)),
         take: fc.integer({ min: 1, max: 3 }),
       },
       { requiredKeys: ["op", "view"] },

@@ -109,7 +109,6 @@ describe("bad input", () => {
     await expect(openLmdbCache(undefined as never)).rejects.toEqual(code("CACHE_INVALID_OPTION"));
     const cache = await seeded();
     await expect(cache.entries({ limit: "2" as never }).next()).rejects.toEqual(code("CACHE_INVALID_OPTION"));
-    await expect(cache.entries({ limit: NaN }).next()).rejects.toEqual(code("CACHE_INVALID_OPTION"));
     await expect(cache.entries(3 as never).next()).rejects.toEqual(code("CACHE_INVALID_OPTION"));
     expect(() => cache.withNamespace(3 as never)).toThrow(expect.objectContaining({ code: "CACHE_INVALID_OPTION" }));
     await untouched(cache);

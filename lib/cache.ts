@@ -143,11 +143,9 @@ function checkLimit(opts: unknown): number {
   if (typeof opts !== "object") throw new CacheError("CACHE_INVALID_OPTION", "entries options must be an object");
   const { limit } = opts as { limit?: unknown };
   if (limit === undefined || limit === null) return Infinity;
-  if (typeof limit !== "number" || Number.isNaN(limit)) {
-    throw new CacheError("CACHE_INVALID_OPTION", `limit must be a number, got ${String(limit)}`);
-  }
-  // As in level's iterators: a negative limit means no limit.
-  return limit < 0 ? Infinity : Math.floor(limit);
+  if (typeof limit !== "number") throw new CacheError("CACHE_INVALID_OPTION", `limit must be a number, got ${typeof limit}`);
+  // As in level's iterators: a limit that is not a whole number of zero or more means no limit.
+  return Number.isInteger(limit) && limit >= 0 ? limit : Infinity;
 }
 
 function checkPutOptions(opts: unknown, core: Core): Millis | undefined {
