@@ -29,17 +29,21 @@ function main(argv: string[]): Promise<number> | number {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (args.kind === "list") {
-    const width = Math.max(...scenarios.map((s) => s.name.length));
-    for (const s of scenarios) process.stdout.write(`${s.name.padEnd(width)}  ${s.summary}\n`);
-    return 0;
-  }
+  if (args.kind === "list") return list();
   const scenario = scenarios.find((s) => s.name === args.name);
   if (scenario === undefined) {
     process.stderr.write(`no scenario named ${JSON.stringify(args.name)}; pnpm scenario --list shows them\n`);
     return 2;
   }
   return run(scenario, args);
+}
+
+async function list(): Promise<number> {
+  const { summary } = await import("../scenarios/reliability.ts");
+  const rows = [...scenarios.map((s) => [s.name, s.summary] as const), ["reliability", summary] as const];
+  const width = Math.max(...rows.map(([name]) => name.length));
+  for (const [name, text] of rows) process.stdout.write(`${name.padEnd(width)}  ${text}\n`);
+  return 0;
 }
 
 async function run(scenario: (typeof scenarios)[number], args: Extract<ReturnType<typeof parseCliArgs>, { kind: "run" }>): Promise<number> {
