@@ -1,6 +1,6 @@
 import type { RootDatabase } from "lmdb";
 import { decodePayload, encodeRecord, encodeValue, readHead } from "./codec.ts";
-import { type SharedEnv, releaseEnv } from "./env.ts";
+import { clearDeadReaders, type SharedEnv, releaseEnv } from "./env.ts";
 import { CacheError, engineFailure } from "./errors.ts";
 import {
   ALL_ENTRIES,
@@ -72,6 +72,7 @@ function engineError(core: Core, error: unknown): CacheError {
 
 function write<R>(core: Core, work: () => R): R {
   try {
+    clearDeadReaders(core.env);
     return core.db.transactionSync(work);
   } catch (error) {
     throw engineError(core, error);

@@ -19,7 +19,22 @@ export type SharedEnv = {
   readonly path: string;
   readonly durability: Durability;
   users: number;
+  readersCheckedAt: number;
 };
+
+/**
+ * A process killed while reading leaves its snapshot in the reader table, and LMDB cannot reuse any
+ * page freed since that snapshot: the file grows while writers go on. LMDB clears dead readers only
+ * when asked, so writers ask, at most once a second (it costs about a microsecond).
+ */
+const READER_CHECK_MS = 1000;
+
+export function clearDeadReaders(env: SharedEnv): void {
+  const now = performance.now();
+  if (now - env.readersCheckedAt < READER_CHECK_MS) return;
+  env.readersCheckedAt = now;
+  env.db.readerCheck();
+}
 
 const opened = new Map<string, Promise<SharedEnv>>();
 
@@ -74,7 +89,7 @@ async function openEnv(path: string, durability: Durability): Promise<SharedEnv>
     await db.close();
     throw engineFailure(error, "CACHE_IO", `cannot read the cache at ${path}`);
   }
-  return { db, path, durability, users: 0 };
+  return { db, path, durability, users: 0, readersCheckedAt: performance.now() };
 }
 
 export async function acquireEnv(path: string, durability: Durability): Promise<SharedEnv> {
