@@ -93,7 +93,7 @@ function printRow(row: RowResult): void {
     return;
   }
   out.write(
-    `[${row.backend}] ${row.verdict}: ${row.runs} runs${row.shrinks > 0 ? `, ${row.shrinks} shrinks` : ""}${row.interrupted ? " (stopped by --duration)" : ""}, ` +
+    `[${row.backend}] ${row.verdict}: ${row.runs} runs${row.shrinks > 0 ? `, ${row.shrinks} shrinks` : ""}${row.stoppedByDuration ? " (stopped by --duration)" : ""}, ` +
       `${row.opsChecked} operations checked, ${row.seconds.toFixed(1)}s\n`,
   );
   for (const check of row.checks) {

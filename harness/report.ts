@@ -19,7 +19,7 @@ export type ScenarioReport = {
   settings: Omit<ScenarioSettings, "backend"> & { backends: string[]; clockToleranceMs: number };
   verdict: "passed" | "failed" | "unsupported";
   seconds: number;
-  rows: (Omit<RowResult, "executions"> & { processes: number; perProcess: ProcessTotal[]; maxClockSpreadMs: number })[];
+  rows: (Omit<RowResult, "executions"> & { perProcess: ProcessTotal[]; maxClockSpreadMs: number })[];
 };
 
 function perProcess(row: RowResult): ProcessTotal[] {
@@ -70,7 +70,6 @@ export function buildReport(
       return {
         ...row,
         ...(counterexample === undefined ? {} : { counterexample }),
-        processes: executions[0]?.processes ?? 0,
         perProcess: perProcess({ ...row, executions }),
         maxClockSpreadMs: Math.max(0, ...executions.map((e) => e.clockSpreadMs)),
       };
@@ -99,7 +98,7 @@ function markdown(report: ScenarioReport): string {
   for (const row of report.rows) {
     const verdict = row.verdict === "unsupported" ? `unsupported (${row.reason?.split(":")[0]})` : row.verdict;
     lines.push(
-      `| ${row.backend} | ${verdict} | ${row.runs}${row.interrupted ? " (stopped by --duration)" : ""} | ${row.shrinks} | ${row.processes} | ${row.opsChecked} | ${row.maxClockSpreadMs.toFixed(3)} | ${row.seconds.toFixed(1)} |`,
+      `| ${row.backend} | ${verdict} | ${row.runs}${row.stoppedByDuration ? " (stopped by --duration)" : ""} | ${row.shrinks} | ${row.processesPerRun} | ${row.opsChecked} | ${row.maxClockSpreadMs.toFixed(3)} | ${row.seconds.toFixed(1)} |`,
     );
   }
   for (const row of report.rows) {

@@ -69,6 +69,7 @@ describe("the level baseline", () => {
     const row = await runScenario(oneKey(2), { ...settings, writers: 2, runs: 1, backend: "level" });
     expect(row.verdict).toBe("unsupported");
     expect(row.reason).toMatch(/^LEVEL_LOCKED/);
+    expect(row).toMatchObject({ runs: 1, shrinks: 0, processesPerRun: 3 });
   });
 
   it("runs the properties like any backend with one process", async () => {

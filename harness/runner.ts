@@ -21,7 +21,7 @@ export type ScenarioSettings = {
    */
   path?: string;
   backend: Backend;
-  /** Stop starting new runs after this many milliseconds. */
+  /** Start no new run after this many milliseconds (a run under way, and shrinking, still finish). */
   durationMs?: number;
   /** How many smaller plans shrinking may try after a failure (each is a full run). */
   shrinks: number;
@@ -46,10 +46,12 @@ export type RowResult = {
   backend: Backend;
   verdict: "passed" | "failed" | "unsupported";
   reason?: string;
-  /** Runs fast-check generated (the failing one included), and smaller plans tried while shrinking. */
+  /** Runs executed (the failing one included; replays of a --path each count), and successful shrink steps. */
   runs: number;
   shrinks: number;
-  interrupted: boolean;
+  stoppedByDuration: boolean;
+  /** Processes the first plan forked (the final one included): what an unsupported row tried. */
+  processesPerRun: number;
   seconds: number;
   opsChecked: number;
   checks: CheckTotal[];
@@ -89,12 +91,22 @@ export async function runScenario<C>(
   const totals = new Map<string, CheckTotal>(scenario.checks.map((c) => [c.name, { name: c.name, checked: 0, failedRuns: 0, failures: [] }]));
   const executions: RunSummary[] = [];
   let unsupported: string | undefined;
+  let processesPerRun = 0;
   let failing: { plan: RunPlan<C>; history: History; failed: { name: string; failures: string[] }[] } | undefined;
+
+  const deadline = settings.durationMs === undefined ? Infinity : started + settings.durationMs;
+  let stoppedByDuration = false;
 
   const predicate = async (plan: RunPlan<C>): Promise<void> => {
     if (unsupported !== undefined) throw new Unsupported(unsupported);
+    // Past the deadline the remaining runs are not executed (and not counted).
+    if (failing === undefined && performance.now() > deadline) {
+      stoppedByDuration = true;
+      return;
+    }
     const index = executions.length;
     const shrinking = failing !== undefined;
+    if (index === 0) processesPerRun = plan.processes.length + (plan.final === undefined ? 0 : 1);
     events.runStarted?.(index, shrinking);
     const dir = join(root, `run-${index}`);
     const runStarted = performance.now();
@@ -135,17 +147,18 @@ export async function runScenario<C>(
 
   try {
     const property = fc.asyncProperty(fc.limitShrink(scenario.plan(settings), settings.shrinks), predicate);
-    const plugins = settings.durationMs === undefined ? [] : [fc.interruptAfterTimeLimit(settings.durationMs)];
-    let details = await fc.check(property, { seed: settings.seed, numRuns: settings.runs, plugins, ...replay(settings.path) });
-    for (let i = 1; settings.path !== undefined && i < settings.runs && !details.failed && !details.interrupted; i++) {
-      details = await fc.check(property, { seed: settings.seed, plugins, ...replay(settings.path) });
+    let details = await fc.check(property, { seed: settings.seed, numRuns: settings.runs, ...replay(settings.path) });
+    for (let i = 1; settings.path !== undefined && i < settings.runs && !details.failed && !stoppedByDuration; i++) {
+      details = await fc.check(property, { seed: settings.seed, ...replay(settings.path) });
     }
     const seconds = (performance.now() - started) / 1000;
     const base = {
       backend: settings.backend,
-      runs: settings.path === undefined ? details.numRuns : executions.length,
-      shrinks: details.numShrinks,
-      interrupted: details.interrupted,
+      runs: unsupported === undefined ? executions.filter((e) => !e.shrinking).length : 1,
+      // Shrinking an unsupported run only replays the refusal; it is no shrinking.
+      shrinks: unsupported === undefined ? details.numShrinks : 0,
+      stoppedByDuration,
+      processesPerRun,
       seconds,
       opsChecked: executions.reduce((sum, e) => sum + e.opsChecked, 0),
       checks: [...totals.values()],
