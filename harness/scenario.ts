@@ -9,16 +9,20 @@ import type { Op } from "./operations.ts";
  * - `plan(settings)` returns a fast-check arbitrary of one run (a `RunPlan`); fast-check generates it,
  *   shrinks it on failure and replays it from `--seed`/`--path`. Build programs from small generated
  *   choices (indices into a generated key pool, say) and `.map` them into concrete `Op`s, so shrinking
- *   works; stamp written values with `stampValue` so every write is recognisable in reads.
+ *   works; stamp written values with `stampValue` so every write is recognisable in reads. The helpers in
+ *   harness/programs.ts do this (`rawOpArb`, `resolveProgram`, `writersArb`, `readersArb`, `processPlans`).
  * - Processes: one `ProcessPlan` per process, named "w0".. for writers and "r0".. for readers
  *   (`settings.writers` and `settings.readers` say how many). A process runs its `program` once, or with
- *   `loop` repeats it until every non-looping process has ended (and at least once after that).
+ *   `loop` repeats it until every non-looping process has ended and it has begun an operation after that.
  * - Kill points: `kill: { op, delayUs }` on a process SIGKILLs it `delayUs` microseconds after it invokes
- *   `program[op]` (inside that operation, or just after it); the process must die of it.
+ *   `program[op]`, or later when the machine is busy; the operation it interrupted becomes a "pending"
+ *   record (it may or may not have taken effect), and reports say where each kill landed.
  * - `final`: a program run by one fresh process ("final") after all others have ended: it reads the
  *   final state (see `finalSnapshot`), and what it sees is checked like any other read.
- * - `checks`: each looks at the merged `History` and returns how many things it checked and what failed.
- *   A check must be able to fail: give each a unit test on a hand-made broken history.
+ * - `checks`: each names the property it holds to, looks at the merged `History` and returns how many
+ *   things it checked and what failed. harness/checks/ has the checkers (modelOf(history) gives the writes
+ *   and reads per key). A check must be able to fail: give each a unit test on a hand-made broken history
+ *   (harness/checks/test-history.ts builds them).
  * - `context` carries whatever else the checks need (the groups of a batch scenario, say).
  * - `notes` are paragraphs for the report (what the scenario's clock is, for instance).
  */
