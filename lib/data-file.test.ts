@@ -30,6 +30,16 @@ describe("data file check", () => {
     await expect(openLmdbCache({ path })).rejects.toMatchObject({ code: "CACHE_CORRUPT" });
   });
 
+  it("opens a file that ends before the meta's last page, as LMDB leaves it when free pages were never written", async () => {
+    const { path, bytes } = await filledCache();
+    const patched = Buffer.from(bytes);
+    for (const meta of [0, 4096]) patched.writeBigUInt64LE(BigInt(bytes.length / 4096 + 3), meta + 144);
+    writeFileSync(join(path, "data.mdb"), patched);
+    const cache = await openLmdbCache({ path });
+    expect(await cache.get("k499")).toBe("v".repeat(200));
+    await cache.close();
+  });
+
   it("opens an intact file and an empty one", async () => {
     const { path } = await filledCache();
     const cache = await openLmdbCache({ path });

@@ -5,14 +5,18 @@ import { CacheError } from "./errors.ts";
 // lmdb-js trusts the data file's header: a damaged meta page or a truncated file can crash the process
 // inside the native code instead of failing. So the header is checked from JavaScript before LMDB
 // sees the file. Layout (this LMDB build): two meta pages, each a 24-byte page header, then
-// magic u32 @24, version u32 @28, page size u32 @48 (the free tree's md_pad), last page u64 @144,
-// transaction id u64 @152.
+// magic u32 @24, version u32 @28, page size u32 @48 (the free tree's md_pad), free tree root u64 @88,
+// main tree root u64 @136, transaction id u64 @152. The file may legitimately end before the meta's
+// last page (pages the free list holds need not have been written), but never before a tree's root.
 
 const MAGIC = 0xbeefc0de;
 const VERSION = 2;
 const HEADER_BYTES = 160;
 
-type Meta = { pageSize: number; lastPage: number; txnId: bigint };
+type Meta = { pageSize: number; roots: bigint[]; txnId: bigint };
+
+/** LMDB's P_INVALID: the root of an empty tree. */
+const NO_PAGE = 0xffffffffffffffffn;
 
 function readMeta(bytes: Buffer, at: number): Meta | string {
   if (bytes.length < at + HEADER_BYTES) return "meta page is cut short";
@@ -20,7 +24,8 @@ function readMeta(bytes: Buffer, at: number): Meta | string {
   if (bytes.readUInt32LE(at + 28) !== VERSION) return "meta page has another LMDB version";
   const pageSize = bytes.readUInt32LE(at + 48);
   if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0) return "meta page has a bad page size";
-  return { pageSize, lastPage: Number(bytes.readBigUInt64LE(at + 144)), txnId: bytes.readBigUInt64LE(at + 152) };
+  const roots = [bytes.readBigUInt64LE(at + 88), bytes.readBigUInt64LE(at + 136)].filter((root) => root !== NO_PAGE);
+  return { pageSize, roots, txnId: bytes.readBigUInt64LE(at + 152) };
 }
 
 function damaged(path: string, why: string): CacheError {
@@ -63,7 +68,8 @@ async function checkOnce(dir: string): Promise<void> {
     const meta1 = readMeta(second, 0);
     if (typeof meta1 === "string") throw damaged(path, meta1);
     const newest = meta1.txnId > meta0.txnId ? meta1 : meta0;
-    if (size < (newest.lastPage + 1) * newest.pageSize) throw damaged(path, "file is shorter than its pages");
+    const pages = BigInt(Math.floor(size / newest.pageSize));
+    if (newest.roots.some((root) => root >= pages)) throw damaged(path, "file ends before a tree's root page");
   } finally {
     await file.close();
   }
