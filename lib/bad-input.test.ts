@@ -127,5 +127,11 @@ describe("bad input", () => {
     expect((error as CacheError).cause).toMatchObject({ code: "ENOTDIR" });
     // An existing directory that even root cannot write into.
     await expect(openLmdbCache({ path: "/proc/1" })).rejects.toEqual(code("CACHE_INVALID_PATH"));
+    // Node's recursive mkdir loops for ever on these.
+    await expect(openLmdbCache({ path: "/proc/1/cache" })).rejects.toEqual(code("CACHE_INVALID_PATH"));
+    await expect(openLmdbCache({ path: "/proc/no-such/deeper/cache" })).rejects.toEqual(code("CACHE_INVALID_PATH"));
+    // Missing parents are created.
+    const nested = join(dir, "a", "b", "c");
+    await (await openLmdbCache({ path: nested })).close();
   });
 });

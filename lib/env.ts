@@ -1,5 +1,5 @@
-import { mkdir, rm } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { mkdir, rm, stat } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import { open, type RootDatabase } from "lmdb";
 import { checkDataFile } from "./data-file.ts";
 import { CacheError, engineFailure } from "./errors.ts";
@@ -38,10 +38,30 @@ export function clearDeadReaders(env: SharedEnv): void {
 
 const opened = new Map<string, Promise<SharedEnv>>();
 
+/**
+ * Creates the directory and its missing parents one level at a time: Node's recursive mkdir never
+ * returns on a path under /proc, where mkdir fails with ENOENT however often it is retried.
+ */
+async function makeDirectory(path: string): Promise<void> {
+  try {
+    await mkdir(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST" && (await stat(path)).isDirectory()) return;
+    const parent = dirname(path);
+    if (code !== "ENOENT" || parent === path || (await exists(parent))) throw error;
+    await makeDirectory(parent);
+    // Again from the top: another process may create it meanwhile (EEXIST is then fine).
+    await makeDirectory(path);
+  }
+}
+
+const exists = (path: string) => stat(path).then(() => true, () => false);
+
 async function prepareDirectory(path: string): Promise<void> {
   try {
     // Fails with EEXIST when the path is a file, ENOTDIR when a parent is one.
-    await mkdir(path, { recursive: true });
+    await makeDirectory(path);
   } catch (error) {
     throw new CacheError("CACHE_INVALID_PATH", `cannot create cache directory ${path}`, { cause: error });
   }
