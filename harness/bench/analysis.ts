@@ -1,5 +1,5 @@
 import type { CellFigures } from "./cells.ts";
-import type { BenchReport, CellEntry } from "./results.ts";
+import type { BenchReport, CellEntry, CellFailure } from "./results.ts";
 import { type Spread, spread } from "./stats.ts";
 import type { WorkloadId } from "./workloads.ts";
 
@@ -24,6 +24,13 @@ export function findCell(report: Report, workload: WorkloadId, size: number, pro
   return report.cells.find((c) => c.workload === workload && c.size === size && c.processes === processes && c.backend === backend);
 }
 
+/** Failed repetitions of a cell (or of the 1-process cell standing in for an unsupported one). */
+export function failuresOf(report: Report, workload: WorkloadId, size: number, processes: number, backend: string): CellFailure[] {
+  let cell = findCell(report, workload, size, processes, backend);
+  if (cell?.status === "unsupported") cell = findCell(report, workload, size, 1, backend);
+  return cell?.status === "measured" ? cell.failures : [];
+}
+
 export type Side = { backend: string; processes: number; reps: CellFigures[]; stats: Spread; note?: string };
 
 /**
@@ -37,7 +44,7 @@ export function sideOf(report: Report, workload: WorkloadId, size: number, proce
     note = `${processes} processes unsupported (${cell.codes.at(-1) ?? "error"}): its 1-process figure`;
     cell = findCell(report, workload, size, 1, backend);
   }
-  if (cell?.status !== "measured" || cell.reps.length === 0) return undefined;
+  if (cell?.status !== "measured" || cell.reps.length === 0 || cell.failures.length > 0) return undefined;
   const values = cell.reps.map(METRICS[metric].value);
   return { backend, processes: cell.processes, reps: cell.reps, stats: spread(values), ...(note ? { note } : {}) };
 }
@@ -95,7 +102,10 @@ export function evaluateCheck(report: Report, check: Check, size: number): Check
   const candidate = sideOf(report, check.workload, size, check.processes, report.settings.candidate, check.metric);
   const against = sideOf(report, check.workload, size, check.processes, againstId, check.metric);
   if (candidate === undefined || against === undefined) {
-    return { ...check, size, ratio: undefined, met: undefined, verdict: "not measured" };
+    const failed = [report.settings.candidate, againstId]
+      .flatMap((backend) => failuresOf(report, check.workload, size, check.processes, backend).map((f) => `${backend}: ${f.error}`))
+      .at(0);
+    return { ...check, size, ratio: undefined, met: undefined, verdict: failed ? `failed (${failed})` : "not measured" };
   }
   const ratio = ratioOf(candidate, against, check.metric);
   return { ...check, size, ratio, ...verdictOf(check, ratio.ratio) };

@@ -18,6 +18,15 @@ function cellLine(entry: CellEntry, rep: number, figures: CellFigures): string {
   );
 }
 
+/** The worker's own words: its stderr without stack frames, on one line. */
+export function failureSummary(error: unknown): string {
+  const lines = String(error instanceof Error ? error.message : error)
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("at ") && !line.includes("failed: Command failed"));
+  return lines.slice(0, 4).join(" | ").slice(0, 400);
+}
+
 /**
  * The whole matrix: for each data set, each workload and process count, the backends take turns
  * (A B C D, A B C D, ...) for every repetition, each in fresh processes over a fresh copy of the data.
@@ -53,16 +62,22 @@ export async function runBench(settings: BenchSettings, log: Log): Promise<Bench
             const probe = backends.find((b) => b.id === backend)!.multiProcess;
             return processes > 1 && !probe.supported
               ? { workload, size, processes, backend, status: "unsupported", codes: probe.codes }
-              : { workload, size, processes, backend, status: "measured", reps: [] };
+              : { workload, size, processes, backend, status: "measured", reps: [], failures: [] };
           });
           cells.push(...row);
           for (let rep = 0; rep < settings.repetitions; rep++) {
             for (const entry of row) {
               if (entry.status !== "measured") continue;
               const template = seeded.find((t) => t.backend === entry.backend)!;
-              const figures = await runCell({ backend: entry.backend, workload, processes, durationMs: settings.durationMs, template });
-              entry.reps.push(figures);
-              log(cellLine(entry, rep, figures));
+              try {
+                const figures = await runCell({ backend: entry.backend, workload, processes, durationMs: settings.durationMs, template });
+                entry.reps.push(figures);
+                log(cellLine(entry, rep, figures));
+              } catch (error) {
+                // Recorded and reported, not fatal: the rest of the matrix still says something.
+                entry.failures.push({ rep, error: failureSummary(error) });
+                log(`${workload} n=${size} p=${processes} ${entry.backend} rep ${rep + 1}: FAILED ${failureSummary(error)}`);
+              }
             }
           }
         }

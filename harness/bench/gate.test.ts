@@ -72,6 +72,15 @@ describe("the perf gate", () => {
     expect(failing({ get4: { ...healthy.get4, ops: 80_000 }, footprint: { ...healthy.footprint, rssMiB: 120, openMs: 60 } })).toEqual([]);
   });
 
+  it("fails when a repetition of the candidate failed, saying why", () => {
+    const r = report();
+    const reads = r.cells.find((c) => c.workload === "get" && c.processes === 4 && c.backend === lib)!;
+    if (reads.status === "measured") reads.failures.push({ rep: 1, error: "MDB_BAD_VALSIZE: Unsupported size" });
+    const verdict = evaluateGate(r);
+    expect(verdict.passed).toBe(false);
+    expect(verdict.results.find((x) => x.id === "concurrent-reads")?.verdict).toBe("failed (lmdb-cache: MDB_BAD_VALSIZE: Unsupported size)");
+  });
+
   it("fails when a figure is missing", () => {
     const r = report();
     const missing = { ...r, cells: r.cells.filter((c) => !(c.workload === "footprint" && c.backend === level)) };

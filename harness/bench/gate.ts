@@ -111,7 +111,7 @@ export function gateLines(verdict: GateVerdict): string[] {
 export function memoryLines(report: Pick<BenchReport, "cells" | "settings">): string[] {
   const lines: string[] = [];
   for (const cell of report.cells) {
-    if (cell.workload !== "footprint" || cell.status !== "measured") continue;
+    if (cell.workload !== "footprint" || cell.status !== "measured" || cell.reps.length === 0) continue;
     const med = (pick: (f: CellFigures) => number) => mib(median(cell.reps.map(pick)));
     lines.push(
       `${cell.backend}: peak RSS ${med((f) => f.peakRssBytes)} MiB = anon ${med((f) => f.peakRssAnonBytes)} + file ${med((f) => f.peakRssFileBytes)} (sampled peaks); ${med((f) => f.rssBeforeOpenBytes)} MiB before open`,

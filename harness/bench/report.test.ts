@@ -35,6 +35,17 @@ describe("the benchmark report", () => {
     expect(markdown).toMatch(/\| get \| 10\.0x \| 30\.0x † \|/);
   });
 
+  it("lists failed repetitions first and gives their cells no figures", () => {
+    const failing = structuredClone(report);
+    const cell = failing.cells.find((c) => c.workload === "get" && c.processes === 4 && c.backend === "lmdb-cache")!;
+    if (cell.status === "measured") cell.failures.push({ rep: 0, error: "mdb_page_alloc error" });
+    const md = renderBench(failing, "bench-quick").markdown;
+    expect(md.indexOf("## Failures")).toBeLessThan(md.indexOf("## Targets"));
+    expect(md).toContain("| get | 1,000 | 4 | lmdb-cache | 1 | mdb_page_alloc error |");
+    expect(md).toContain("| 4 | lmdb-cache | FAILED in 1 of 4 repetitions: mdb_page_alloc error |");
+    expect(md).toMatch(/\| get \| 10\.0x \| failed \|/);
+  });
+
   it("draws every backend with a measured figure in the charts", () => {
     const throughput = charts.find((c) => c.suffix === "throughput")!.svg;
     for (const backend of settings.backends) expect(throughput).toContain(`>${backend}</text>`);

@@ -1,4 +1,4 @@
-import { type CheckResult, evaluateChecks, findCell, METRICS, ratioOf, sideOf } from "./analysis.ts";
+import { type CheckResult, evaluateChecks, failuresOf, findCell, METRICS, ratioOf, sideOf } from "./analysis.ts";
 import type { CellFigures } from "./cells.ts";
 import { mib, ms, ops, ranged, ratio, shortCommit, table } from "./format.ts";
 import type { BenchReport, Provenance } from "./results.ts";
@@ -62,6 +62,11 @@ function workloadTable(report: BenchReport, workload: WorkloadId, size: number):
         rows.push([String(processes), backend, `unsupported (${cell.codes.at(-1) ?? "error"})`, "", "", "", "", "", "", "", "", ""]);
         continue;
       }
+      if (cell.failures.length > 0) {
+        const failed = `FAILED in ${cell.failures.length} of ${cell.failures.length + cell.reps.length} repetitions: ${cell.failures[0]!.error}`;
+        rows.push([String(processes), backend, failed, "", "", "", "", "", "", "", "", ""]);
+        continue;
+      }
       const s = (pick: (f: CellFigures) => number) => spread(cell.reps.map(pick));
       const agg = s((f) => f.aggregateOpsPerSec);
       const rss = s((f) => f.peakRssBytes);
@@ -109,6 +114,11 @@ function workloadTable(report: BenchReport, workload: WorkloadId, size: number):
   );
 }
 
+/** What stands in a ratio table for a missing figure: "failed" when a repetition failed, else a dash. */
+function absent(report: BenchReport, workload: WorkloadId, size: number, processes: number, backends: readonly string[]): string {
+  return backends.some((b) => failuresOf(report, workload, size, processes, b).length > 0) ? "failed" : "–";
+}
+
 /** Candidate vs reference for every workload and process count: the full ratio table. */
 function ratioMatrix(report: BenchReport, size: number): string {
   const { settings } = report;
@@ -120,7 +130,7 @@ function ratioMatrix(report: BenchReport, size: number): string {
         if (!counts.includes(processes)) return "";
         const cand = sideOf(report, workload, size, processes, settings.candidate, "throughput");
         const ref = sideOf(report, workload, size, processes, settings.reference, "throughput");
-        if (!cand || !ref) return "–";
+        if (!cand || !ref) return absent(report, workload, size, processes, [settings.candidate, settings.reference]);
         const r = ratioOf(cand, ref, "throughput");
         return ranged(r.ratio, r.min, r.max, ratio) + (ref.note ? " †" : "");
       }),
@@ -144,7 +154,7 @@ function overheadMatrix(report: BenchReport, size: number): string {
           if (!counts.includes(processes)) return "";
           const cand = sideOf(report, workload, size, processes, settings.candidate, "timePerOp");
           const raw = sideOf(report, workload, size, processes, floor.id, "timePerOp");
-          if (!cand || !raw) return "–";
+          if (!cand || !raw) return absent(report, workload, size, processes, [settings.candidate, floor.id]);
           const r = ratioOf(cand, raw, "timePerOp");
           return ranged(r.ratio, r.min, r.max, ratio);
         }),
@@ -190,6 +200,24 @@ function memoryRows(report: BenchReport, size: number): string {
   );
 }
 
+/** Every failed repetition, listed before anything else: a failure is the first thing to read. */
+function failureSection(report: BenchReport): string[] {
+  const rows = report.cells.flatMap((cell) =>
+    cell.status === "measured"
+      ? cell.failures.map((f) => [cell.workload, cell.size.toLocaleString("en"), String(cell.processes), cell.backend, String(f.rep + 1), f.error])
+      : [],
+  );
+  if (rows.length === 0) return [];
+  return [
+    "## Failures",
+    "",
+    "These repetitions failed (a worker process exited with an error, or a correctness check failed); their cells give no figures or ratios.",
+    "",
+    table(["workload", "entries", "processes", "backend", "repetition", "error"], rows),
+    "",
+  ];
+}
+
 export type ReportFiles = { markdown: string; charts: { suffix: string; svg: string }[] };
 
 export function renderBench(report: BenchReport, baseName: string): ReportFiles {
@@ -218,6 +246,7 @@ export function renderBench(report: BenchReport, baseName: string): ReportFiles 
       ]),
     ),
     "",
+    ...failureSection(report),
     "## Targets",
     "",
     checksTable(targets, true),
@@ -283,7 +312,9 @@ function throughputChart(report: BenchReport): string {
           dashed: report.backends.find((b) => b.id === backend)?.kind === "floor",
           points: settings.processCounts.flatMap((processes) => {
             const cell = findCell(report, workload, size, processes, backend);
-            return cell?.status === "measured" ? [{ x: processes, y: median(cell.reps.map(METRICS.throughput.value)) }] : [];
+            return cell?.status === "measured" && cell.failures.length === 0
+              ? [{ x: processes, y: median(cell.reps.map(METRICS.throughput.value)) }]
+              : [];
           }),
         })),
       });

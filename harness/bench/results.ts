@@ -24,8 +24,11 @@ export type DataSetEntry = { size: number; templates: { backend: string; seedMs:
 
 export type CellKey = { workload: WorkloadId; size: number; processes: number; backend: string };
 
+/** A repetition whose processes failed (an engine error, a failed check): the cell then yields no ratio. */
+export type CellFailure = { rep: number; error: string };
+
 export type CellEntry = CellKey &
-  ({ status: "measured"; reps: CellFigures[] } | { status: "unsupported"; codes: string[] });
+  ({ status: "measured"; reps: CellFigures[]; failures: CellFailure[] } | { status: "unsupported"; codes: string[] });
 
 export type BenchReport = Provenance & {
   kind: "bench";
