@@ -12,6 +12,7 @@ describe("parseCliArgs", () => {
       runs: 9,
       seed: -7,
       path: "1:2",
+      planFile: undefined,
       backends: ["lmdb", "level"],
       durationMs: 5000,
       shrinks: 4,
@@ -22,10 +23,11 @@ describe("parseCliArgs", () => {
     expect(parseCliArgs(["crash"])).toMatchObject({ kind: "run", name: "crash", backends: ["lmdb"], writers: undefined, seed: undefined });
     expect(parseCliArgs(["--", "crash"])).toMatchObject({ name: "crash" });
     expect(parseCliArgs(["--list"])).toEqual({ kind: "list" });
+    expect(parseCliArgs(["crash", "--plan", "saved.json.gz"])).toMatchObject({ planFile: "saved.json.gz" });
   });
 
   it("refuses what it cannot run", () => {
-    for (const argv of [[], ["a", "b"], ["ttl", "--writers", "-1"], ["ttl", "--runs", "0"], ["ttl", "--backend", "redis"], ["ttl", "--path", "1"], ["ttl", "--seed", "x"], ["ttl", "--bogus"]]) {
+    for (const argv of [[], ["a", "b"], ["ttl", "--writers", "-1"], ["ttl", "--runs", "0"], ["ttl", "--backend", "redis"], ["ttl", "--path", "1"], ["ttl", "--seed", "x"], ["ttl", "--bogus"], ["ttl", "--seed", "1", "--path", "0", "--plan", "p.json"]]) {
       expect(() => parseCliArgs(argv), argv.join(" ")).toThrow(UsageError);
     }
   });

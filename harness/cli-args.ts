@@ -2,14 +2,15 @@
 import { parseArgs } from "node:util";
 import type { Backend } from "./worker-protocol.ts";
 
-export const USAGE = `usage: pnpm scenario <name> [--writers M] [--readers N] [--runs K] [--seed S] [--path P]
+export const USAGE = `usage: pnpm scenario <name> [--writers M] [--readers N] [--runs K] [--seed S] [--path P | --plan FILE]
                      [--backend lmdb|level|both] [--duration ms] [--shrinks N]
        pnpm scenario --list
 
   --writers, --readers  processes of each kind (defaults per scenario, see --list)
-  --runs                generated runs (with --path: how many times to replay that one plan)
+  --runs                generated runs (with --path or --plan: how many times to replay that one plan)
   --seed                fast-check seed; the same seed and settings generate the same programs
   --path                replay the counterexample a failure printed (needs its --seed)
+  --plan                replay a saved plan: a report's failing plan (reports/<name>.json) or a plan file
   --backend             lmdb (default), level (the reference level-cache), or both
   --duration            start no new run after this many milliseconds
   --shrinks             smaller plans to try after a failure (default 20; each is a full run)
@@ -27,6 +28,7 @@ export type CliArgs =
       runs?: number;
       seed?: number;
       path?: string;
+      planFile?: string;
       backends: Backend[];
       durationMs?: number;
       shrinks?: number;
@@ -55,6 +57,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         runs: { type: "string" },
         seed: { type: "string" },
         path: { type: "string" },
+        plan: { type: "string" },
         backend: { type: "string" },
         duration: { type: "string" },
         shrinks: { type: "string" },
@@ -76,6 +79,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const seed = values.seed === undefined ? undefined : Number(values.seed);
   if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed takes an integer, got ${JSON.stringify(values.seed)}`);
   if (values.path !== undefined && seed === undefined) throw new UsageError("--path replays a counterexample and needs its --seed");
+  if (values.path !== undefined && values.plan !== undefined) throw new UsageError("--path and --plan each name the plan to replay: give one");
   return {
     kind: "run",
     name: names[0]!,
@@ -84,6 +88,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     runs: count(values.runs, "runs", 1),
     seed,
     path: values.path,
+    planFile: values.plan,
     backends: backend === "both" ? ["lmdb", "level"] : [backend],
     durationMs: count(values.duration, "duration", 1),
     shrinks: count(values.shrinks, "shrinks", 0),

@@ -8,6 +8,7 @@ import { parseCliArgs, USAGE, UsageError } from "./cli-args.ts";
 import { createProgress } from "./progress.ts";
 import { buildReport, writeReport } from "./report.ts";
 import { type RowResult, runScenario, type ScenarioSettings } from "./runner.ts";
+import { loadPlan, replaying } from "./saved-plan.ts";
 
 const REPOSITORY = fileURLToPath(new URL("..", import.meta.url));
 /** A single run still going after this long has hung. */
@@ -46,20 +47,24 @@ async function list(): Promise<number> {
   return 0;
 }
 
-async function run(scenario: (typeof scenarios)[number], args: Extract<ReturnType<typeof parseCliArgs>, { kind: "run" }>): Promise<number> {
+async function run(generated: (typeof scenarios)[number], args: Extract<ReturnType<typeof parseCliArgs>, { kind: "run" }>): Promise<number> {
+  const saved = args.planFile === undefined ? undefined : loadPlan(args.planFile);
+  const scenario = saved === undefined ? generated : replaying(generated, saved);
+  const count = (role: string) => saved?.processes.filter((p) => p.role === role).length;
   const common: Omit<ScenarioSettings, "backend"> = {
-    writers: args.writers ?? scenario.defaults.writers,
-    readers: args.readers ?? scenario.defaults.readers,
+    writers: count("writer") ?? args.writers ?? scenario.defaults.writers,
+    readers: count("reader") ?? args.readers ?? scenario.defaults.readers,
     runs: args.runs ?? scenario.defaults.runs,
     seed: args.seed ?? randomInt(2 ** 31),
     ...(args.path === undefined ? {} : { path: args.path }),
+    ...(args.planFile === undefined ? {} : { planFile: args.planFile }),
     ...(args.durationMs === undefined ? {} : { durationMs: args.durationMs }),
     shrinks: args.shrinks ?? DEFAULT_SHRINKS,
     runTimeoutMs: RUN_TIMEOUT_MS,
   };
   const out = process.stdout;
   out.write(
-    `${scenario.name}: ${common.writers} writers + ${common.readers} readers, ${common.path === undefined ? `${common.runs} runs` : `replaying path ${common.path}`}, seed ${common.seed}\n`,
+    `${scenario.name}: ${common.writers} writers + ${common.readers} readers, ${replayText(common)}, seed ${common.seed}\n`,
   );
   const rows: RowResult[] = [];
   for (const backend of args.backends) {
@@ -80,6 +85,12 @@ async function run(scenario: (typeof scenarios)[number], args: Extract<ReturnTyp
   if (report.verdict === "unsupported") out.write(`no backend could run this configuration: report in ${where}\n`);
   else out.write(`${report.verdict === "failed" ? "FAILED" : "passed"}: report in ${where}\n`);
   return report.verdict === "passed" ? 0 : 1;
+}
+
+function replayText({ runs, path, planFile }: Omit<ScenarioSettings, "backend">): string {
+  if (planFile !== undefined) return `replaying the plan in ${planFile} up to ${runs} times`;
+  if (path !== undefined) return `replaying path ${path} up to ${runs} times`;
+  return `${runs} runs`;
 }
 
 function argvText(): string {

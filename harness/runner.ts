@@ -17,9 +17,11 @@ export type ScenarioSettings = {
   seed: number;
   /**
    * fast-check's path of a counterexample: replays exactly that plan, up to `runs` times (a race may need a few
-   * tries), stopping at the first failure.
+   * tries), stopping at the first failure. A saved plan (--plan) is replayed the same way: `runs` times.
    */
   path?: string;
+  /** The file a saved plan was replayed from (see saved-plan.ts): the replay command names it. */
+  planFile?: string;
   backend: Backend;
   /** Start no new run after this many milliseconds (a run under way, and shrinking, still finish). */
   durationMs?: number;
@@ -66,7 +68,8 @@ export type RunnerEvents = {
 };
 
 export function replayCommand(scenario: string, settings: ScenarioSettings, path: string): string {
-  const { backend, writers, readers, seed } = settings;
+  const { backend, writers, readers, seed, planFile } = settings;
+  if (planFile !== undefined) return `pnpm scenario ${scenario} --backend ${backend} --plan ${planFile}`;
   // A negative seed would read as an option: it needs the --seed=S form.
   const seedOption = seed < 0 ? `--seed=${seed}` : `--seed ${seed}`;
   return `pnpm scenario ${scenario} --backend ${backend} --writers ${writers} --readers ${readers} ${seedOption} --path ${path}`;

@@ -1,9 +1,7 @@
-import { readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
-import fc from "fast-check";
+import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
-import type { RunPlan } from "../harness/scenario.ts";
-import { type CrashContext, crash } from "./crash.ts";
+import { loadPlan, replaying } from "../harness/saved-plan.ts";
+import { crash } from "./crash.ts";
 import { explain, runSmall } from "./test-support.ts";
 
 it("holds with 2 writers (one killed or both) and 1 reader over 2 runs", async () => {
@@ -17,10 +15,9 @@ it("holds with 2 writers (one killed or both) and 1 reader over 2 runs", async (
 // A shrunk counterexample, kept as found: after two writers were killed inside batches, the newest meta
 // page named a last page one past the end of data.mdb (LMDB allows that when the free list holds the
 // final pages) and a fresh process could not reopen the directory. The kills race, so the plan is replayed
-// three times; it failed in about half of its replays when found.
+// three times; it failed in a quarter to a half of its replays when found.
 it("reopens after kills that leave data.mdb shorter than the meta page's last page", async () => {
-  const saved = JSON.parse(gunzipSync(readFileSync(new URL("./regressions/crash-meta-past-end.json.gz", import.meta.url))).toString("utf8"));
-  const replay = { ...crash, plan: () => fc.constant(saved as RunPlan<CrashContext>) };
-  const row = await runSmall(replay, 0, { runs: 3 });
+  const planFile = fileURLToPath(new URL("./regressions/crash-meta-past-end.json.gz", import.meta.url));
+  const row = await runSmall(replaying(crash, loadPlan(planFile)), 0, { runs: 3, planFile });
   expect(row.verdict, explain(row)).toBe("passed");
 });

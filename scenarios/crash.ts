@@ -25,7 +25,7 @@ import { type RawOp, finalSnapshot, pick, processPlans, rawOpArb, readersArb, re
 import type { Scenario } from "../harness/scenario.ts";
 import { stampValue } from "../harness/values.ts";
 
-export type CrashContext = { groups: Group[] };
+type Context = { groups: Group[] };
 /** Puts `count` entries that expire at once (or nearly), for sweepExpired to find. */
 type ExpireOp = { kind: "expire"; count: number; ttlMs: number };
 type CrashOp = RawGroupOp | RawOp | ExpireOp;
@@ -64,7 +64,7 @@ function resolve(op: CrashOp, proc: string, step: number, groups: Parameters<typ
   return resolveOp(op, proc, step, namespaces, keys);
 }
 
-export const crash: Scenario<CrashContext> = {
+export const crash: Scenario<Context> = {
   name: "crash",
   summary: "writers SIGKILLed inside set/batch/sweep; no torn batch, acknowledged writes survive, the directory reopens",
   notes: [
