@@ -120,6 +120,7 @@ function printRow(row: RowResult): void {
   out.write(`  seed ${c.seed}, path ${c.path}\n  replay: ${c.replay}\n`);
 }
 
-// Ctrl-C still removes the run directories (the runner removes them on exit).
+// Ctrl-C or a kill still removes the run directories (the runner removes them on exit).
 process.once("SIGINT", () => process.exit(130));
+process.once("SIGTERM", () => process.exit(143));
 process.exitCode = await main(process.argv.slice(2));
