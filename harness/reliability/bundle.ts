@@ -10,12 +10,12 @@ export const WORKERS = ["kill-writer", "kill-verify", "stale-reader", "grow-writ
 export type WorkerName = (typeof WORKERS)[number];
 
 /** Native packages stay outside the bundle, imported by absolute URL so the bundle may live anywhere. */
-const NATIVE = ["lmdb", "msgpackr"];
+const NATIVE = ["lmdb", "msgpackr", "level", "classic-level"];
 
 const externalByUrl: Plugin = {
   name: "external-by-url",
   setup(context) {
-    context.onResolve({ filter: /^(lmdb|msgpackr)$/ }, (args) => ({ path: import.meta.resolve(args.path), external: true }));
+    context.onResolve({ filter: /^(lmdb|msgpackr|level|classic-level)$/ }, (args) => ({ path: import.meta.resolve(args.path), external: true }));
   },
 };
 

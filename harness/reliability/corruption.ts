@@ -218,7 +218,7 @@ export async function runCorruption(context: CampaignContext, settings: Corrupti
     sample(failures, "untyped error", trials.filter(untyped).map((t) => `${t.damage.kind} (${t.detail}): ${outcomeOf(t)}`));
     const byKind: Table = {
       title: "Damaged copies of the data file (each opened and scanned in a child process)",
-      columns: ["damage", "where", "trials", "crashed", "rejected at open (CACHE_CORRUPT)", "typed errors after open", "wrong values served", "values missing, no error", "clean", "crashes in step"],
+      columns: ["damage", "where", "trials", "crashed", "rejected at open (CACHE_CORRUPT)", "typed errors after open", "wrong values served", "values missing, no error", "clean", "crashes in step", "outcomes seen"],
       rows: DAMAGES.map((damage) => {
         const mine = trials.filter((t) => t.damage === damage);
         const opened = mine.filter((t) => !crashed(t) && t.report!.steps.open === "ok");
@@ -234,6 +234,7 @@ export async function runCorruption(context: CampaignContext, settings: Corrupti
           opened.filter((t) => t.report!.missing > 0).length,
           mine.filter((t) => outcomeOf(t) === "clean (damage in unused space)").length,
           steps || "-",
+          [...new Set(mine.map(outcomeOf))].slice(0, 4).join("; ").slice(0, 300),
         ];
       }),
     };

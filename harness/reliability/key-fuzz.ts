@@ -32,9 +32,11 @@ export async function runKeyFuzz(context: CampaignContext, settings: FuzzSetting
   const sample: [string, string][] = [];
   const collisions: string[] = [];
   let generated = 0;
-  const numRuns = Math.ceil((settings.keys * 1.1) / CHUNK);
+  // Enough chunks for the distinct pairs wanted even when short strings repeat; the rest return at once.
+  const numRuns = Math.ceil((settings.keys * 2) / CHUNK);
   const outcome = fc.check(
     fc.property(fc.array(pair, { minLength: CHUNK, maxLength: CHUNK }), (chunk) => {
+      if (owners.size >= settings.keys) return true;
       for (const [ns, key] of chunk) {
         generated++;
         const id = JSON.stringify([ns, key]);

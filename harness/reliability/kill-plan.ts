@@ -11,7 +11,9 @@ export type Phase = (typeof PHASES)[number];
 
 export type KillWriterJob = {
   path: string;
-  mode: KillMode | "churn";
+  mode: KillMode | "churn" | "migrate";
+  /** migrate: the level-cache directory to copy in. */
+  source?: string;
   ns: string;
   seed: number;
   /** Set: the writer's own thread SIGKILLs it this long after the cache opened. */

@@ -9,10 +9,11 @@ import { atLeast, type CampaignContext, type CampaignResult, sample, zero } from
 import { type Child, runChild, startChild } from "./child.ts";
 import { KILL_MODES, type KillMode, type KillWriterJob, type LastAck, PHASES, type Phase, checkWriter } from "./kill-plan.ts";
 import { lockFilePath, ownerOf, WRITE_LOCK_AT } from "./lock-file.ts";
+import { runMigrationKills } from "./migration-kills.ts";
 import { seededRng } from "./rng.ts";
 import { countBy, quantile, round } from "./stats.ts";
 
-export type KillSettings = { kills: number; concurrency: number; killsPerRound: number };
+export type KillSettings = { kills: number; concurrency: number; killsPerRound: number; migrationKills: number; modes?: readonly KillMode[] };
 
 type Kill = { mode: KillMode; by: "thread" | "parent"; phase: Phase; held: boolean; at: number };
 
@@ -26,7 +27,10 @@ type Writer = {
   kill?: Kill;
   openFailed?: string;
   served: string[];
+  /** Write errors the writer reported and carried on from. */
+  errors: string[];
   lastSign: number;
+  exited: boolean;
 };
 
 /** The step a writer starts after the one it acknowledged last: what a parent's kill interrupts. */
@@ -63,14 +67,16 @@ export async function runKillPoints(context: CampaignContext, settings: KillSett
   const lost: string[] = [];
   const torn: string[] = [];
   const unexpected: string[] = [];
+  const writeErrors: string[] = [];
 
   // Every round adds kills unless its writers cannot open; a bound keeps that failure from looping.
-  for (let round = 0; kills.length < settings.kills && round <= settings.kills; round++) {
+  const writerKills = settings.kills - settings.migrationKills;
+  for (let round = 0; kills.length < writerKills && round <= writerKills; round++) {
     const dir = mkdtempSync(join(tmpdir(), "reliability-kill-"));
     const path = join(dir, "cache");
     const writers: Writer[] = [];
     try {
-      const budget = Math.min(settings.killsPerRound, settings.kills - kills.length);
+      const budget = Math.min(settings.killsPerRound, writerKills - kills.length);
       let lockFd: number | undefined;
       let started = 0;
       let finished = 0;
@@ -79,13 +85,14 @@ export async function runKillPoints(context: CampaignContext, settings: KillSett
       const spawn = () => {
         const index = spawned++;
         started++;
-        const mode = KILL_MODES[index % KILL_MODES.length]!;
-        const by = Math.floor(index / KILL_MODES.length) % 2 === 0 ? "thread" : "parent";
+        const modes = settings.modes ?? KILL_MODES;
+        const mode = modes[index % modes.length]!;
+        const by = Math.floor(index / modes.length) % 2 === 0 ? "thread" : "parent";
         const job: KillWriterJob = { path, mode, ns: `w${index}`, seed: context.seed + index };
         if (by === "thread") job.killAfterUs = rng.int(500, 60_000);
         const [low, high] = ACKS_BEFORE_KILL[mode];
         const killAfterAcks = rng.int(low, high);
-        const writer: Writer = { ns: job.ns, mode, by, child: undefined as unknown as Child, acks: [], last: undefined, served: [], lastSign: monotonicNow() };
+        const writer: Writer = { ns: job.ns, mode, by, child: undefined as unknown as Child, acks: [], last: undefined, served: [], errors: [], lastSign: monotonicNow(), exited: false };
         const parentKill = () => {
           lockFd ??= openSync(lockFilePath(path), "r");
           const held = lockOwner(lockFd) === writer.child.pid;
@@ -103,12 +110,15 @@ export async function runKillPoints(context: CampaignContext, settings: KillSett
             writer.kill = { mode, by, phase: PHASES[Number(a)]!, held: b === "1", at: Number(c) };
           } else if (tag === "open-failed") {
             writer.openFailed = a;
+          } else if (tag === "e") {
+            writer.errors.push(line.slice(2));
           } else if (tag === "served-expired") {
             writer.served.push(a!);
           }
         });
         writers.push(writer);
         void writer.child.exited.then((exit) => {
+          writer.exited = true;
           if (writer.openFailed !== undefined) {
             reopenFailures++;
             failures.push(`writer ${writer.ns} could not open: ${writer.openFailed}`);
@@ -126,7 +136,7 @@ export async function runKillPoints(context: CampaignContext, settings: KillSett
       for (let i = 0; i < Math.min(settings.concurrency, budget); i++) spawn();
       const watchdog = setInterval(() => {
         for (const writer of writers) {
-          if (writer.kill === undefined && monotonicNow() - writer.lastSign > STUCK_MS) {
+          if (writer.kill === undefined && !writer.exited && monotonicNow() - writer.lastSign > STUCK_MS) {
             stuck++;
             failures.push(`writer ${writer.ns} (${writer.mode}) made no progress for ${STUCK_MS} ms`);
             writer.kill = { mode: writer.mode, by: "parent", phase: nextPhase(writer.mode, writer.last), held: false, at: monotonicNow() };
@@ -166,12 +176,14 @@ export async function runKillPoints(context: CampaignContext, settings: KillSett
         if (writer.openFailed !== undefined) continue;
         const check = checkWriter(writer.mode, writer.last, dump[writer.ns] ?? []);
         checked += check.checked;
-        lost.push(...check.lost.map((item) => `${writer.ns} (${writer.mode}): ${item}`));
+        const held = dump[writer.ns] ?? [];
+        lost.push(...check.lost.map((item) => `${writer.ns} (${writer.mode}, ${writer.by} kill${writer.kill?.held ? " holding the lock" : ""}, last ack ${writer.last?.n} ${writer.last?.what}, ${held.length} entries found): ${item}`));
         torn.push(...check.torn.map((item) => `${writer.ns}: ${item}`));
         unexpected.push(...check.unexpected.map((item) => `${writer.ns} (${writer.mode}): ${item}`));
         unexpected.push(...writer.served.map((key) => `${writer.ns}: get served expired ${key}`));
+        writeErrors.push(...writer.errors.map((error) => `${writer.ns} (${writer.mode}): ${error}`));
       }
-      context.log(`kill points: ${kills.length}/${settings.kills} after round ${round + 1}`);
+      context.log(`kill points: ${kills.length}/${writerKills} writer kills after round ${round + 1}`);
     } finally {
       for (const writer of writers) writer.child.kill();
       await Promise.all(writers.map((w) => w.child.exited));
@@ -179,8 +191,14 @@ export async function runKillPoints(context: CampaignContext, settings: KillSett
     }
   }
 
+  const migration = await runMigrationKills(context, settings.migrationKills);
+  context.log(`kill points: ${migration.kills} kills inside migrateFromLevel, ${migration.torn.length} torn`);
+  torn.push(...migration.torn);
+  unexpectedExits += migration.failures.length;
+  failures.push(...migration.reopenFailures, ...migration.failures);
   sample(failures, "lost acknowledged write", lost);
   sample(failures, "torn batch", torn);
+  sample(failures, "write error in a surviving writer", writeErrors);
   sample(failures, "unexpected entry", unexpected);
   const byPhase = countBy(kills, (k) => k.phase);
   const held = kills.filter((k) => k.held);
@@ -190,19 +208,22 @@ export async function runKillPoints(context: CampaignContext, settings: KillSett
     title: "Kill points",
     seconds: round((performance.now() - started) / 1000, 1),
     figures: [
-      { name: "kill points (SIGKILL of a writer)", value: kills.length, rule: atLeast(settings.kills) },
+      { name: "kill points (SIGKILL of a writer)", value: kills.length + migration.kills, rule: atLeast(settings.kills) },
       ...(["set", "batch", "sweep", "lazy"] as const).map((phase) => ({
         name: `kills inside ${phase === "lazy" ? "lazy-expiry deletes" : phase === "sweep" ? "sweepExpired" : phase}`,
         value: byPhase[phase] ?? 0,
         rule: atLeast(1),
       })),
-      { name: "kills while holding the write lock", value: held.length, rule: atLeast(1) },
+      { name: "kills inside migrateFromLevel", value: migration.kills, rule: atLeast(Math.min(1, settings.migrationKills)) },
+      { name: "kills while holding the write lock", value: held.length + migration.held, rule: atLeast(1) },
       { name: "acknowledged writes checked", value: checked },
       { name: "lost acknowledged writes", value: lost.length, rule: zero },
-      { name: "torn batches", value: torn.length, rule: zero },
+      { name: "torn batches (and migrations)", value: torn.length, rule: zero },
       { name: "entries no write made, or expired entries served", value: unexpected.length, rule: zero },
-      { name: "reopen failures", value: reopenFailures, rule: zero },
+      { name: "reopen failures after writer kills", value: reopenFailures, rule: zero },
+      { name: "reopen failures after migration kills", value: migration.reopenFailures.length, rule: zero },
       { name: "writers that died of anything but the kill", value: unexpectedExits, rule: zero },
+      { name: "write errors in writers that were not killed yet", value: writeErrors.length, rule: zero },
       { name: `writers stuck (no progress for ${STUCK_MS / 1000} s)`, value: stuck, rule: zero },
       { name: "survivor wait after a kill, p50", value: ms(quantile(waits, 0.5)), unit: "ms" },
       { name: "survivor wait after a kill, p99", value: ms(quantile(waits, 0.99)), unit: "ms" },
@@ -215,15 +236,16 @@ export async function runKillPoints(context: CampaignContext, settings: KillSett
       {
         title: "Kill points by writer kind and by where the kill landed",
         columns: ["writer kind", "kills", "in set", "in batch", "in sweepExpired", "in lazy-expiry deletes", "holding the write lock", "by own thread (delay)", "by parent (ack count)"],
-        rows: KILL_MODES.map((mode) => {
+        rows: KILL_MODES.map((mode): (string | number)[] => {
           const mine = kills.filter((k) => k.mode === mode);
           const at = countBy(mine, (k) => k.phase);
           return [mode, mine.length, at.set ?? 0, at.batch ?? 0, at.sweep ?? 0, at.lazy ?? 0, mine.filter((k) => k.held).length, mine.filter((k) => k.by === "thread").length, mine.filter((k) => k.by === "parent").length];
-        }),
+        }).concat([["migrate (migrateFromLevel)", migration.kills, "-", "-", "-", "-", migration.held, migration.kills, 0]]),
       },
     ],
     notes: [
       `Survivor wait: for each kill and each other writer of the same cache that was running, the time from the kill to that writer's next acknowledged write (${waits.length} pairs, ${waitsAfterHeld.length} after kills that held the write lock). LMDB's write lock is a robust process-shared mutex: the next writer takes it over from the dead owner.`,
+      `Migration: ${migration.kills} migrations of a level-cache directory into a cache that already held entries, each SIGKILLed at a random point of a whole migration's duration; afterwards the cache held the old entries exactly ${migration.untouched} times and the migrated ones exactly ${migration.migrated} times, a mixture ${migration.torn.length} times (compared byte for byte below the library).`,
       "Whether a kill held the write lock is read from the lock file's write mutex (its owner's thread id) in the microseconds before the SIGKILL.",
     ],
     failures,

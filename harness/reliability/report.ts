@@ -35,7 +35,7 @@ export function renderMarkdown(report: ReliabilityReport): string {
   const out = [
     "# Reliability",
     "",
-    `${report.quick ? "Quick run" : "Full run"}, seed ${report.seed}, ${report.startedAt}, ${report.seconds} s. Verdict: **${report.verdict}** (every figure with a rule holds${report.verdict === "passed" ? "" : " — see the failures below"}).`,
+    `${report.quick ? "Quick run" : "Full run"}, seed ${report.seed}, ${report.startedAt}, ${report.seconds} s. Verdict: **${report.verdict}** (${report.verdict === "passed" ? "every figure with a rule holds" : `${report.campaigns.flatMap((c) => c.figures).filter((f) => !holds(f)).length} figures break their rule; see the failures under each campaign`}).`,
     `Replay: \`pnpm scenario reliability --seed ${report.seed}${report.quick ? " --quick" : ""}\`.`,
     "",
     "## Figures",

@@ -13,7 +13,7 @@ import { runStaleReaders } from "./stale-readers.ts";
 const MiB = 1024 * 1024;
 
 export const FULL = {
-  kill: { kills: 1000, concurrency: 4, killsPerRound: 50 },
+  kill: { kills: 1000, concurrency: 4, killsPerRound: 50, migrationKills: 100 },
   stale: { readers: 500, concurrency: 4, quietKills: 10, quietSeconds: 4 },
   growth: { totalBytes: 1024 * MiB, boundBytes: 16 * MiB },
   corruption: { damages: 13 * 12 },
@@ -23,13 +23,24 @@ export const FULL = {
 };
 
 export const QUICK: typeof FULL = {
-  kill: { kills: 40, concurrency: 4, killsPerRound: 20 },
+  kill: { kills: 40, concurrency: 4, killsPerRound: 20, migrationKills: 6 },
   stale: { readers: 24, concurrency: 4, quietKills: 4, quietSeconds: 1 },
   growth: { totalBytes: 32 * MiB, boundBytes: 4 * MiB },
   corruption: { damages: 13 },
   badInput: { openTimeoutMs: 2000 },
   fuzz: { keys: 20_000, sample: 1000 },
   clocks: { skews: [0, 100], count: 40, gapMs: 10, ttlMs: 300 },
+};
+
+/** Small enough for every test run. */
+export const TEST: typeof FULL = {
+  kill: { kills: 16, concurrency: 4, killsPerRound: 16, migrationKills: 3 },
+  stale: { readers: 10, concurrency: 3, quietKills: 2, quietSeconds: 1 },
+  growth: { totalBytes: 16 * MiB, boundBytes: 4 * MiB },
+  corruption: { damages: 13 },
+  badInput: { openTimeoutMs: 2000 },
+  fuzz: { keys: 5000, sample: 500 },
+  clocks: { skews: [0, 100], count: 30, gapMs: 10, ttlMs: 300 },
 };
 
 export const CAMPAIGNS = ["kill-points", "stale-readers", "growth", "corruption", "bad-input", "key-fuzz", "clocks"] as const;
@@ -39,9 +50,11 @@ export async function runReliability(options: {
   seed: number;
   quick: boolean;
   only?: readonly CampaignId[];
+  /** Settings other than the full or quick ones (the test suite's smaller run). */
+  settings?: typeof FULL;
   log: (line: string) => void;
 }): Promise<ReliabilityReport> {
-  const settings = options.quick ? QUICK : FULL;
+  const settings = options.settings ?? (options.quick ? QUICK : FULL);
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const bundles = await bundleWorkers();

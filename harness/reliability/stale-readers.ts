@@ -93,7 +93,8 @@ export async function runStaleReaders(context: CampaignContext, settings: StaleS
     };
     let next = 0;
     const lane = async () => {
-      while (next < settings.readers) {
+      // Until enough readers died holding a snapshot; a reader that failed to open is counted, then replaced.
+      while (killed + openFailures < settings.readers * 2 && next < settings.readers + openFailures) {
         next++;
         await hold();
         if (killed % 25 === 0) {
@@ -124,22 +125,38 @@ export async function runStaleReaders(context: CampaignContext, settings: StaleS
     context.log(`stale readers: ${killed} killed, ${reclaimed} slots reclaimed, file ${round(endSize / MiB)} MiB`);
 
     // Dead snapshots left behind while nobody opens the cache: LMDB keeps every page they might read.
+    // On a fresh cache, so that no free pages from the phase above can absorb the writes.
+    const quiet = join(dir, "quiet");
+    const quietWriters: Child[] = [];
+    let quietPasses = 0;
+    for (let w = 0; w < 2; w++) {
+      const job: KillWriterJob = { path: quiet, mode: "churn", ns: "", seed: context.seed + 10 + w, keySpace: KEY_SPACE, valueBytes: VALUE_BYTES, ratePerSecond: WRITES_PER_SECOND };
+      quietWriters.push(
+        startChild(context.bundles.script("kill-writer"), job, (line) => {
+          const [tag, n] = line.split(" ");
+          if (tag === "a" && Number(n) >= KEY_SPACE * 2) quietPasses++;
+        }),
+      );
+    }
+    writers.push(...quietWriters);
+    while (quietPasses < 2) await sleep(20);
+    const quietSize = () => statSync(join(quiet, "data.mdb")).size;
     for (let i = 0; i < settings.quietKills; i++) {
-      const { child, reached } = startUntil(context.bundles.script("stale-reader"), { path, mode: "hold", pauseAfter: 1 }, "holding");
+      const { child, reached } = startUntil(context.bundles.script("stale-reader"), { path: quiet, mode: "hold", pauseAfter: 1 }, "holding");
       holders.push(child);
       await reached;
     }
     for (const child of holders) child.kill();
     await Promise.all(holders.map((c) => c.exited));
-    const pinned = staleSlots(readLockTable(path)).filter((slot) => slot.txnId !== undefined).length;
-    const quietStart = size();
+    const pinned = staleSlots(readLockTable(quiet)).filter((slot) => slot.txnId !== undefined).length;
+    const quietStart = quietSize();
     await sleep(settings.quietSeconds * 1000);
-    const quietEnd = size();
-    const checker = startUntil(context.bundles.script("stale-reader"), { path, mode: "reader-check", everyMs: 200 }, "ready");
+    const quietEnd = quietSize();
+    const checker = startUntil(context.bundles.script("stale-reader"), { path: quiet, mode: "reader-check", everyMs: 200 }, "ready");
     await checker.reached;
-    const checkedStart = size();
+    const checkedStart = quietSize();
     await sleep(settings.quietSeconds * 1000);
-    const checkedEnd = size();
+    const checkedEnd = quietSize();
     checker.child.kill();
     await checker.child.exited;
     const growthUnchecked = (quietEnd - quietStart) / MiB;

@@ -4,7 +4,8 @@
 // just before the killer thread's SIGKILL, "open-failed <code>" if the cache does not open.
 import { openSync, writeSync } from "node:fs";
 import { Worker } from "node:worker_threads";
-import { openLmdbCache } from "../../../lib/index.ts";
+import { migrateFromLevel, openLmdbCache } from "../../../lib/index.ts";
+import type { Cache } from "../../../lib/types.ts";
 import { monotonicNow } from "../time.ts";
 import { lockFilePath, WRITE_LOCK_AT } from "../lock-file.ts";
 import { type KillWriterJob, PHASES, batchSize, expiredKey, groupKey, liveKey } from "../kill-plan.ts";
@@ -28,7 +29,7 @@ function out(line: string): void {
 const phase = new Int32Array(new SharedArrayBuffer(4));
 const enter = (name: (typeof PHASES)[number]) => Atomics.store(phase, 0, PHASES.indexOf(name));
 
-let cache;
+let cache: Cache<unknown>;
 try {
   cache = await openLmdbCache<unknown>({ path: job.path });
 } catch (error) {
@@ -65,8 +66,15 @@ out("ready");
 const churnStart = performance.now();
 const ack = (n: number, what: string) => out(`a ${n} ${what} ${monotonicNow()}`);
 
-for (let n = 0; ; n++) {
+/** One iteration of the writer's kind of write; a failure is reported ("e <code> <message>") and the next one tried. */
+async function step(n: number): Promise<void> {
   switch (job.mode) {
+    case "migrate":
+      // Copies a level-cache directory into the cache; all or nothing, whatever the kill interrupts.
+      enter("migrate");
+      await migrateFromLevel({ from: job.source!, to: job.path });
+      ack(n, "migrate");
+      break;
     case "set":
       enter("set");
       await view.set(liveKey(n), { n });
@@ -116,5 +124,14 @@ for (let n = 0; ; n++) {
       }
       break;
     }
+  }
+}
+
+for (let n = 0; ; n++) {
+  try {
+    await step(n);
+  } catch (error) {
+    const { code, message } = error as { code?: string; message?: string };
+    out(`e ${code ?? "untyped"} ${String(message).replaceAll("\n", " ").slice(0, 300)}`);
   }
 }
