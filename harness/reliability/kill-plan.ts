@@ -16,6 +16,7 @@ export type KillWriterJob = {
   source?: string;
   ns: string;
   seed: number;
+  durability?: "process" | "fsync";
   /** Set: the writer's own thread SIGKILLs it this long after the cache opened. */
   killAfterUs?: number;
   expiredPerRound?: number;

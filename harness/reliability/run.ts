@@ -14,6 +14,7 @@ const MiB = 1024 * 1024;
 
 export const FULL = {
   kill: { kills: 1000, concurrency: 4, killsPerRound: 50, migrationKills: 100 },
+  killFsync: { kills: 300, concurrency: 4, killsPerRound: 50, migrationKills: 0, durability: "fsync" as const },
   stale: { readers: 500, concurrency: 4, quietKills: 10, quietSeconds: 4 },
   growth: { totalBytes: 1024 * MiB, boundBytes: 16 * MiB },
   corruption: { damages: 13 * 12 },
@@ -24,6 +25,7 @@ export const FULL = {
 
 export const QUICK: typeof FULL = {
   kill: { kills: 40, concurrency: 4, killsPerRound: 20, migrationKills: 6 },
+  killFsync: { kills: 20, concurrency: 4, killsPerRound: 20, migrationKills: 0, durability: "fsync" },
   stale: { readers: 24, concurrency: 4, quietKills: 4, quietSeconds: 1 },
   growth: { totalBytes: 32 * MiB, boundBytes: 4 * MiB },
   corruption: { damages: 13 },
@@ -34,16 +36,17 @@ export const QUICK: typeof FULL = {
 
 /** Small enough for every test run. */
 export const TEST: typeof FULL = {
-  kill: { kills: 16, concurrency: 4, killsPerRound: 16, migrationKills: 3 },
-  stale: { readers: 10, concurrency: 3, quietKills: 2, quietSeconds: 1 },
+  kill: { kills: 12, concurrency: 4, killsPerRound: 12, migrationKills: 3 },
+  killFsync: { kills: 8, concurrency: 4, killsPerRound: 8, migrationKills: 0, durability: "fsync" },
+  stale: { readers: 8, concurrency: 3, quietKills: 2, quietSeconds: 1 },
   growth: { totalBytes: 16 * MiB, boundBytes: 4 * MiB },
   corruption: { damages: 13 },
   badInput: { openTimeoutMs: 2000 },
   fuzz: { keys: 5000, sample: 500 },
-  clocks: { skews: [0, 100], count: 30, gapMs: 10, ttlMs: 300 },
+  clocks: { skews: [0, 100], count: 25, gapMs: 10, ttlMs: 250 },
 };
 
-export const CAMPAIGNS = ["kill-points", "stale-readers", "growth", "corruption", "bad-input", "key-fuzz", "clocks"] as const;
+export const CAMPAIGNS = ["kill-points", "kill-points-fsync", "stale-readers", "growth", "corruption", "bad-input", "key-fuzz", "clocks"] as const;
 export type CampaignId = (typeof CAMPAIGNS)[number];
 
 export async function runReliability(options: {
@@ -64,6 +67,7 @@ export async function runReliability(options: {
   try {
     const steps: [CampaignId, () => Promise<CampaignResult>][] = [
       ["kill-points", () => runKillPoints(context, settings.kill)],
+      ["kill-points-fsync", () => runKillPoints(context, settings.killFsync)],
       ["stale-readers", () => runStaleReaders(context, settings.stale)],
       ["growth", () => runGrowth(context, settings.growth)],
       ["corruption", () => runCorruption(context, settings.corruption)],
@@ -84,7 +88,7 @@ export async function runReliability(options: {
   }
   const passed = campaigns.every((c) => c.figures.every(holds));
   return {
-    settings: Object.fromEntries(Object.entries(settings).filter(([key]) => want(key === "kill" ? "kill-points" : key === "stale" ? "stale-readers" : key === "badInput" ? "bad-input" : key === "fuzz" ? "key-fuzz" : (key as CampaignId)))),
+    settings: Object.fromEntries(Object.entries(settings).filter(([key]) => want(key === "kill" ? "kill-points" : key === "killFsync" ? "kill-points-fsync" : key === "stale" ? "stale-readers" : key === "badInput" ? "bad-input" : key === "fuzz" ? "key-fuzz" : (key as CampaignId)))),
     seed: options.seed,
     quick: options.quick,
     startedAt,

@@ -3,11 +3,11 @@
 import { writeFileSync } from "node:fs";
 import { openLmdbCache } from "../../../lib/index.ts";
 
-type Job = { path: string; namespaces: string[]; out: string };
+type Job = { path: string; namespaces: string[]; out: string; durability?: "process" | "fsync" };
 const job = JSON.parse(process.argv[2]!) as Job;
 
 try {
-  const cache = await openLmdbCache<unknown>({ path: job.path });
+  const cache = await openLmdbCache<unknown>({ path: job.path, durability: job.durability });
   const dump: Record<string, [string, unknown][]> = {};
   for (const ns of job.namespaces) {
     const entries: [string, unknown][] = [];

@@ -31,7 +31,7 @@ const enter = (name: (typeof PHASES)[number]) => Atomics.store(phase, 0, PHASES.
 
 let cache: Cache<unknown>;
 try {
-  cache = await openLmdbCache<unknown>({ path: job.path });
+  cache = await openLmdbCache<unknown>({ path: job.path, durability: job.durability });
 } catch (error) {
   out(`open-failed ${(error as { code?: string }).code ?? "?"}`);
   process.exit(2);
