@@ -15,7 +15,7 @@ const MiB = 1024 * 1024;
 const GROW_VALUE = 64 * 1024;
 const BOUND_VALUE = 1000;
 
-type Written = { lastN: number; bytes: number; errors: Record<string, number>; messages: string[] };
+type Written = { lastN: number; bytes: number; errors: Record<string, number>; messages: string[]; openFailed?: string };
 type Verified = { found: Record<string, { count: number; bytes: number; bad: number; keys: string[] }>; afterDelete?: string };
 
 async function write(script: string, job: Record<string, unknown>): Promise<Written> {
@@ -25,12 +25,14 @@ async function write(script: string, job: Record<string, unknown>): Promise<Writ
     if (tag === "a") {
       written.lastN = Number(a);
       written.bytes = Number(b);
+    } else if (tag === "open-failed") {
+      written.openFailed = line;
     } else if (tag === "e") {
       written.errors[a!] = (written.errors[a!] ?? 0) + 1;
       if (written.messages.length < 3) written.messages.push(line);
     }
   }).exited;
-  if (exit.exitCode !== 0) {
+  if (exit.exitCode !== 0 && written.openFailed === undefined) {
     written.errors.crashed = 1;
     written.messages.push(`exit ${exit.signal ?? exit.exitCode}: ${exit.stderr.slice(-300)}`);
   }
@@ -67,6 +69,7 @@ export async function runGrowth(context: CampaignContext, settings: GrowthSettin
     const lostGrow = namespaces.flatMap((ns, w) => missing(grown[w]!, perBatch, verify.result?.found[ns]));
     const badGrow = namespaces.reduce((sum, ns) => sum + (verify.result?.found[ns]?.bad ?? 0), 0);
     const readBytes = namespaces.reduce((sum, ns) => sum + (verify.result?.found[ns]?.bytes ?? 0), 0);
+    const openFailures = grown.filter((w) => w.openFailed !== undefined);
     const mapFull = grown.reduce((sum, w) => sum + Object.entries(w.errors).filter(([, n]) => n > 0).length, 0);
     const growMessages = grown.flatMap((w) => w.messages);
     if (verify.result === undefined) failures.push(`growth read-back failed: ${verify.signal ?? verify.exitCode} ${verify.stderr.slice(-300)}`);
@@ -86,6 +89,8 @@ export async function runGrowth(context: CampaignContext, settings: GrowthSettin
     const badBound = boundNs.reduce((sum, ns) => sum + (check.result?.found[ns]?.bad ?? 0), 0);
     const storedBound = boundNs.reduce((sum, ns) => sum + (check.result?.found[ns]?.bytes ?? 0), 0);
     const fullErrors = filled.reduce((sum, w) => sum + (w.errors.CACHE_FULL ?? 0), 0);
+    openFailures.push(...filled.filter((w) => w.openFailed !== undefined));
+    sample(failures, "a writer could not open", openFailures.map((w) => w.openFailed!));
     const otherErrors = filled.reduce((sum, w) => sum + Object.entries(w.errors).filter(([code]) => code !== "CACHE_FULL").reduce((s, [, n]) => s + n, 0), 0);
     sample(failures, "bounded acknowledged value missing", lostBound);
     sample(failures, "bounded write failure other than CACHE_FULL", filled.flatMap((w) => w.messages.filter((m) => !m.startsWith("e CACHE_FULL"))));
@@ -109,6 +114,7 @@ export async function runGrowth(context: CampaignContext, settings: GrowthSettin
         { name: "acknowledged values lost or damaged at the bound", value: lostBound.length + badBound, rule: zero },
         { name: "value bytes stored at the bound", value: round(storedBound / MiB), unit: "MiB", rule: atMost(round(settings.boundBytes / MiB)) },
         { name: "data file size at the bound", value: round(boundFile / MiB), unit: "MiB" },
+        { name: "writers that could not open the cache", value: openFailures.length, rule: zero },
         { name: "puts refused after deleting entries", value: check.result?.afterDelete === "ok" ? 0 : 1, rule: zero },
       ],
       tables: [],

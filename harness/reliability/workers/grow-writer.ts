@@ -20,7 +20,13 @@ type Job = {
 const job = JSON.parse(process.argv[2]!) as Job;
 const codeOf = (error: unknown) => (error as { code?: string }).code ?? "untyped";
 
-const cache = await openLmdbCache<string>({ path: job.path, maxSizeBytes: job.maxSizeBytes });
+let cache;
+try {
+  cache = await openLmdbCache<string>({ path: job.path, maxSizeBytes: job.maxSizeBytes });
+} catch (error) {
+  console.log(`open-failed ${codeOf(error)} ${(error as Error).message}`);
+  process.exit(2);
+}
 if (job.mode === "write") {
   const view = cache.withNamespace(job.ns);
   let written = 0;
