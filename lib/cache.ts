@@ -303,6 +303,15 @@ async function* entries<T>(core: Core, prefix: Buffer, opts: unknown): AsyncGene
   }
 }
 
+/** A damaged record has no expiry a sweep could trust: it is left for get, entries and del to report. */
+function expiryOrLive(record: Buffer): number | undefined {
+  try {
+    return readHead(record).expiry;
+  } catch {
+    return undefined;
+  }
+}
+
 async function sweepExpired(core: Core): Promise<number> {
   checkOpen(core);
   const now = core.now();
@@ -316,7 +325,7 @@ async function sweepExpired(core: Core): Promise<number> {
   try {
     core.db.resetReadTxn();
     for (const { key, value } of core.db.getRange({ start: ALL_ENTRIES.start, end: ALL_ENTRIES.end })) {
-      if (!isExpired(readHead(value).expiry, now)) continue;
+      if (!isExpired(expiryOrLive(value), now)) continue;
       pending.push({ stored: key, record: value });
       if (pending.length >= SWEEP_CHUNK) flush();
     }

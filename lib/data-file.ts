@@ -57,17 +57,18 @@ async function checkOnce(dir: string): Promise<void> {
     return; // No data file yet: LMDB creates it.
   }
   try {
-    const { size } = await file.stat();
-    if (size === 0) return;
+    // Metas first, size last: the file only grows, so a size read after the metas covers their roots.
     const first = Buffer.alloc(HEADER_BYTES);
-    await file.read(first, 0, HEADER_BYTES, 0);
-    const meta0 = readMeta(first, 0);
+    const { bytesRead } = await file.read(first, 0, HEADER_BYTES, 0);
+    if (bytesRead === 0) return;
+    const meta0 = readMeta(first.subarray(0, bytesRead), 0);
     if (typeof meta0 === "string") throw damaged(path, meta0);
     const second = Buffer.alloc(HEADER_BYTES);
-    await file.read(second, 0, HEADER_BYTES, meta0.pageSize);
-    const meta1 = readMeta(second, 0);
+    const read1 = await file.read(second, 0, HEADER_BYTES, meta0.pageSize);
+    const meta1 = readMeta(second.subarray(0, read1.bytesRead), 0);
     if (typeof meta1 === "string") throw damaged(path, meta1);
     const newest = meta1.txnId > meta0.txnId ? meta1 : meta0;
+    const { size } = await file.stat();
     const pages = BigInt(Math.floor(size / newest.pageSize));
     if (newest.roots.some((root) => root >= pages)) throw damaged(path, "file ends before a tree's root page");
   } finally {

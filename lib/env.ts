@@ -25,9 +25,9 @@ export type SharedEnv = {
 /**
  * A process killed while reading leaves its snapshot in the reader table, and LMDB cannot reuse any
  * page freed since that snapshot: the file grows while writers go on. LMDB clears dead readers only
- * when asked, so writers ask, at most once a second (it costs about a microsecond).
+ * when asked, so writers ask, at most every 200 ms (it costs about a microsecond).
  */
-const READER_CHECK_MS = 1000;
+const READER_CHECK_MS = 200;
 
 export function clearDeadReaders(env: SharedEnv): void {
   const now = performance.now();
