@@ -6,6 +6,7 @@ import { checkTtl } from "./ttl.ts";
 import type { Cache, CacheOptions, Durability, ValueCodec } from "./types.ts";
 
 export { resetCache } from "./env.ts";
+export { verifyCache, type VerifyResult } from "./verify.ts";
 export { migrateFromLevel, type MigrateMismatch, type MigrateOptions, type MigrateProgress, type MigrateSummary } from "./migrate.ts";
 export { CacheError, ERROR_CODES, isCacheError, type CacheErrorCode } from "./errors.ts";
 export type { BatchOp, Cache, CacheOptions, Durability, Millis, PutOptions, ValueCodec } from "./types.ts";
