@@ -20,9 +20,12 @@ export async function writeReportFiles(
   return written;
 }
 
+/** A report's JSON; cells written before failures were recorded get an empty list of them. */
 export async function readJson<T>(path: string): Promise<T | undefined> {
   try {
-    return JSON.parse(await readFile(path, "utf8")) as T;
+    const report = JSON.parse(await readFile(path, "utf8")) as T & { cells?: { status: string; failures?: unknown[] }[] };
+    for (const cell of report.cells ?? []) if (cell.status === "measured") cell.failures ??= [];
+    return report;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
