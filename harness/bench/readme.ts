@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { evaluateChecks } from "./analysis.ts";
 import { shortCommit } from "./format.ts";
@@ -14,6 +14,12 @@ import { TARGETS } from "./targets.ts";
 
 function measuredOn(report: { git: { commit: string; dirty: boolean }; startedAt: string; machine: { cpuModel: string; cores: number } }): string {
   return `commit \`${shortCommit(report.git.commit)}\`${report.git.dirty ? " (with uncommitted changes)" : ""}, ${report.startedAt.slice(0, 16).replace("T", " ")} UTC, ${report.machine.cpuModel} × ${report.machine.cores} cores`;
+}
+
+function failureLine(report: BenchReport, name: string): string[] {
+  const failed = report.cells.flatMap((c) => (c.status === "measured" ? c.failures : []));
+  if (failed.length === 0) return [];
+  return [`**${failed.length} repetitions failed**; they are listed under "Failures" in [${name}.md](${name}.md).`, ""];
 }
 
 export async function writeReadme(dir: string): Promise<string> {
@@ -32,9 +38,9 @@ export async function writeReadme(dir: string): Promise<string> {
     "| command | writes | takes |",
     "| --- | --- | --- |",
     "| `pnpm bench --quick` | `bench-quick.{json,md}`, `bench-quick-throughput.svg`, `bench-quick-memory.svg` | a few minutes |",
-    "| `pnpm bench` | `bench.{json,md}`, `bench-throughput.svg`, `bench-memory.svg` (10k and 100k entries, 1–8 processes) | about an hour |",
+    "| `pnpm bench` | `bench.{json,md}`, `bench-throughput.svg`, `bench-memory.svg` (10k and 100k entries, 1–8 processes) | under an hour |",
     "| `pnpm bench --soak` | `bench-soak.{json,md,svg}` | a minute or two |",
-    "| `pnpm perf-gate` | `perf-gate.{json,md}`; exits 1 when a check fails | about two minutes |",
+    "| `pnpm perf-gate` | `perf-gate.{json,md}`; exits 1 when a check fails | one to two minutes |",
     "| `pnpm bench --render reports/<name>.json` | that report's Markdown and SVG, and this file, from the JSON alone | seconds |",
     "| `pnpm profile <workload> [--flame]` | a clinic HTML report under `.profiles/` (git-ignored) | under a minute |",
     "",
@@ -49,6 +55,7 @@ export async function writeReadme(dir: string): Promise<string> {
       "",
       `Measured on ${measuredOn(report)}; ${report.settings.repetitions} repetitions. Details: [${name}.md](${name}.md), charts: [throughput](${name}-throughput.svg), [memory](${name}-memory.svg).`,
       "",
+      ...failureLine(report, name),
       checksTable(evaluateChecks(report, TARGETS), true),
       "",
     );
@@ -79,6 +86,10 @@ export async function writeReadme(dir: string): Promise<string> {
     );
   }
   out.push("## Notes", "", "Why the missed targets are missed and what would close them: [bench-notes.md](bench-notes.md).", "");
+  const others = (await readdir(dir)).filter((f) => f.endsWith(".md") && !/^(bench|perf-gate|README)/.test(f)).sort();
+  if (others.length > 0) {
+    out.push("## Other reports in this folder", "", others.map((f) => `[${f.replace(/\.md$/, "")}](${f})`).join(", "), "");
+  }
   const path = join(dir, "README.md");
   await writeFile(path, out.join("\n"));
   return path;

@@ -325,7 +325,7 @@ function throughputChart(report: BenchReport): string {
     `Throughput by process count (median of ${settings.repetitions}), commit ${shortCommit(report.git.commit)}`,
     panels,
     [
-      "Dashed: raw lmdb-js floors. Aggregate operations per second over all processes of the cell.",
+      "Dashed: raw lmdb-js floors. Aggregate operations per second over all processes of the cell. No point: a failed cell (see Failures in the report).",
       ...locked.map((b) => `${b.id}: one process only; a second opener fails with ${b.multiProcess.codes.at(-1) ?? "an error"}.`),
     ],
   );

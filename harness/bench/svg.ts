@@ -70,10 +70,18 @@ function linePanel(panel: LinePanel, ox: number, oy: number): string {
   parts.push(text(-40, h / 2, panel.yLabel, { "text-anchor": "middle", "font-size": 10, transform: `rotate(-90 -40 ${h / 2})` }));
   for (const s of panel.series) {
     const pts = panel.linearX ? s.points : s.points.filter((p) => xs.includes(p.x));
-    if (pts.length > 1) {
+    // A missing category (a failed or unsupported cell) breaks the line rather than being bridged.
+    const runs: (typeof pts)[] = [];
+    pts.forEach((p, i) => {
+      const previous = pts[i - 1];
+      const adjacent = previous !== undefined && (panel.linearX || xs.indexOf(p.x) === xs.indexOf(previous.x) + 1);
+      if (adjacent) runs[runs.length - 1]!.push(p);
+      else runs.push([p]);
+    });
+    for (const run of runs.filter((r) => r.length > 1)) {
       parts.push(
         el("polyline", {
-          points: pts.map((p) => `${xPos(p.x).toFixed(1)},${yPos(p.y).toFixed(1)}`).join(" "),
+          points: run.map((p) => `${xPos(p.x).toFixed(1)},${yPos(p.y).toFixed(1)}`).join(" "),
           fill: "none",
           stroke: s.color,
           "stroke-width": 2,
