@@ -1,9 +1,9 @@
 // Helpers scenarios build their programs with: generated choices are indices, resolved against the run's
 // generated namespaces and keys, so that shrinking a program never leaves it pointing at nothing.
 import fc from "fast-check";
-import { codecArb, payloadArb, shapeArb } from "./arbitraries.ts";
+import { codecArb, keyArb, nsPathArb, payloadArb, shapeArb } from "./arbitraries.ts";
 import { type BatchEntry, type NsPath, type Op, namespaceOf } from "./operations.ts";
-import type { ProcessPlan } from "./scenario.ts";
+import type { ProcessPlan, RunPlan } from "./scenario.ts";
 import { type Shape, stampValue } from "./values.ts";
 
 /** Picks an element by a generated index (any natural number). */
@@ -156,4 +156,33 @@ export function processPlans<T>(
       return { name, role: "reader", program: resolve(ops, name), loop: true };
     }),
   ];
+}
+
+/** How a run over random namespaces (the root one always among them) and shared keys is drawn. */
+export type KeyedPlanShape = {
+  namespaces: { minLength: number; maxLength: number };
+  maxKeys: number;
+  writerOp: fc.Arbitrary<RawOp>;
+  writerSteps: number;
+  readerOp: fc.Arbitrary<RawOp>;
+  readerSteps: number;
+};
+
+/** Writers and readers over shared namespaces and keys, with a final snapshot of them all. */
+export function keyedPlan(counts: { writers: number; readers: number }, shape: KeyedPlanShape): fc.Arbitrary<RunPlan<undefined>> {
+  return fc
+    .record({
+      namespaces: fc.array(nsPathArb, shape.namespaces),
+      keys: fc.uniqueArray(keyArb, { minLength: 2, maxLength: shape.maxKeys }),
+      writers: writersArb(counts.writers, shape.writerOp, shape.writerSteps),
+      readers: readersArb(counts.readers, shape.readerOp, shape.readerSteps),
+    })
+    .map(({ namespaces, keys, writers, readers }) => {
+      const all = [[], ...namespaces];
+      return {
+        processes: processPlans(writers, readers, (ops, proc) => resolveProgram(ops, proc, all, keys)),
+        final: finalSnapshot(all, keys),
+        context: undefined,
+      };
+    });
 }

@@ -1,13 +1,11 @@
 // Writers race set, del and batch on overlapping keys and namespaces while readers read; every read and the
 // final state must be consistent with one real-time order of the committed writes.
-import fc from "fast-check";
-import { keyArb, nsPathArb } from "../harness/arbitraries.ts";
 import { entriesWellFormed } from "../harness/checks/entries-shape.ts";
 import { readsSeeLatestWrite } from "../harness/checks/latest-write.ts";
 import { modelOf } from "../harness/checks/model.ts";
 import { oneOrder } from "../harness/checks/one-order.ts";
 import { processesWorked } from "../harness/checks/processes.ts";
-import { finalSnapshot, processPlans, rawOpArb, readersArb, resolveProgram, writersArb } from "../harness/programs.ts";
+import { keyedPlan, rawOpArb } from "../harness/programs.ts";
 import type { Scenario } from "../harness/scenario.ts";
 
 const writerOp = rawOpArb({ weights: { set: 8, del: 3, batch: 5, get: 2, has: 1, entries: 1, sleep: 2 } });
@@ -17,22 +15,8 @@ export const concurrentWriters: Scenario = {
   name: "concurrent-writers",
   summary: "writers race set/del/batch on shared keys; every read and the final state fit one order of the writes",
   defaults: { writers: 4, readers: 4, runs: 8 },
-  plan: ({ writers, readers }) =>
-    fc
-      .record({
-        namespaces: fc.array(nsPathArb, { maxLength: 2 }),
-        keys: fc.uniqueArray(keyArb, { minLength: 2, maxLength: 6 }),
-        writers: writersArb(writers, writerOp, 80),
-        readers: readersArb(readers, readerOp, 12),
-      })
-      .map(({ namespaces, keys, writers, readers }) => {
-        const all = [[], ...namespaces];
-        return {
-          processes: processPlans(writers, readers, (ops, proc) => resolveProgram(ops, proc, all, keys)),
-          final: finalSnapshot(all, keys),
-          context: undefined,
-        };
-      }),
+  plan: (counts) =>
+    keyedPlan(counts, { namespaces: { minLength: 0, maxLength: 2 }, maxKeys: 6, writerOp, writerSteps: 80, readerOp, readerSteps: 12 }),
   checks: [
     { name: "every process completed every operation without error", run: processesWorked },
     {

@@ -1,14 +1,12 @@
 // Processes write and read in random nested namespaces: no value leaks between namespaces, and entries() of
 // each namespace equals the model's.
-import fc from "fast-check";
-import { keyArb, nsPathArb } from "../harness/arbitraries.ts";
 import { entriesWellFormed } from "../harness/checks/entries-shape.ts";
 import { readsSeeLatestWrite } from "../harness/checks/latest-write.ts";
 import { modelOf } from "../harness/checks/model.ts";
 import { oneOrder } from "../harness/checks/one-order.ts";
 import { processesWorked } from "../harness/checks/processes.ts";
 import { valuesWereWritten } from "../harness/checks/values-written.ts";
-import { finalSnapshot, processPlans, rawOpArb, readersArb, resolveProgram, writersArb } from "../harness/programs.ts";
+import { keyedPlan, rawOpArb } from "../harness/programs.ts";
 import type { Scenario } from "../harness/scenario.ts";
 
 const writerOp = rawOpArb({ weights: { set: 6, del: 2, batch: 3, get: 2, entries: 2, sleep: 1 } });
@@ -23,22 +21,8 @@ export const namespaces: Scenario = {
       "by design, and the model treats them so.",
   ],
   defaults: { writers: 3, readers: 2, runs: 6 },
-  plan: ({ writers, readers }) =>
-    fc
-      .record({
-        namespaces: fc.array(nsPathArb, { minLength: 2, maxLength: 4 }),
-        keys: fc.uniqueArray(keyArb, { minLength: 2, maxLength: 5 }),
-        writers: writersArb(writers, writerOp, 50),
-        readers: readersArb(readers, readerOp, 10),
-      })
-      .map(({ namespaces, keys, writers, readers }) => {
-        const all = [[], ...namespaces];
-        return {
-          processes: processPlans(writers, readers, (ops, proc) => resolveProgram(ops, proc, all, keys)),
-          final: finalSnapshot(all, keys),
-          context: undefined,
-        };
-      }),
+  plan: (counts) =>
+    keyedPlan(counts, { namespaces: { minLength: 2, maxLength: 4 }, maxKeys: 5, writerOp, writerSteps: 50, readerOp, readerSteps: 10 }),
   checks: [
     { name: "every process completed every operation without error", run: processesWorked },
     {
