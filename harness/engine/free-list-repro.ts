@@ -1,0 +1,84 @@
+// Reproduces the free-page-list fault of the LMDB build inside lmdb-js, with plain lmdb-js and none of this
+// library's code: writer processes commit batches into one larger store until one fails.
+// Usage: node --import tsx harness/engine/free-list-repro.ts [--writers 3] [--seconds 3] [--rounds 5] [--fsync]
+// Prints, per round, how many writers failed and their errors; exits 1 when any did.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { execa } from "execa";
+import { open } from "lmdb";
+
+const ENTRIES = 100_000;
+const BATCH = 100;
+const key = (i: number) => Buffer.from(`key:${String(i).padStart(6, "0")}`);
+const value = (random: () => number, fill: number) => Buffer.alloc(200 + Math.floor(random() * 1600), fill);
+
+function store(path: string, fsync: boolean) {
+  return open<Buffer, Buffer>({ path, noSubdir: false, noSync: !fsync, overlappingSync: false, keyEncoding: "binary", encoding: "binary" });
+}
+
+function lcg(seed: number): () => number {
+  let state = seed;
+  return () => (state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+}
+
+async function writer(path: string, seconds: number, fsync: boolean): Promise<void> {
+  const db = store(path, fsync);
+  const random = lcg(process.pid);
+  const end = Date.now() + seconds * 1000;
+  let batches = 0;
+  while (Date.now() < end) {
+    db.transactionSync(() => {
+      for (let j = 0; j < BATCH; j++) db.putSync(key(Math.floor(random() * ENTRIES)), value(random, 2));
+    });
+    batches++;
+  }
+  process.stdout.write(`${batches}\n`);
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      writers: { type: "string", default: "3" },
+      seconds: { type: "string", default: "3" },
+      rounds: { type: "string", default: "5" },
+      fsync: { type: "boolean", default: false },
+      "as-writer": { type: "string" },
+    },
+  });
+  if (values["as-writer"]) {
+    await writer(values["as-writer"], Number(values.seconds), values.fsync);
+    return 0;
+  }
+  const dir = mkdtempSync(join(tmpdir(), "lmdb-free-list-"));
+  try {
+    const db = store(dir, values.fsync);
+    const random = lcg(1);
+    for (let start = 0; start < ENTRIES; start += 1000) {
+      db.transactionSync(() => {
+        for (let i = start; i < start + 1000; i++) db.putSync(key(i), value(random, 1));
+      });
+    }
+    await db.close();
+    const self = fileURLToPath(import.meta.url);
+    let failed = 0;
+    for (let round = 1; round <= Number(values.rounds); round++) {
+      const runs = await Promise.all(
+        Array.from({ length: Number(values.writers) }, () =>
+          execa("node", ["--import", "tsx", self, "--as-writer", dir, "--seconds", values.seconds, ...(values.fsync ? ["--fsync"] : [])], { reject: false }),
+        ),
+      );
+      const errors = runs.filter((run) => run.exitCode !== 0);
+      failed += errors.length;
+      const why = errors.map((run) => (run.signal ?? run.stderr.split("\n").find((line) => line.includes("MDB_")) ?? "").slice(0, 120));
+      console.log(`round ${round}: ${errors.length} of ${runs.length} writers failed${why.length ? `: ${why.join(" | ")}` : ""}`);
+    }
+    return failed > 0 ? 1 : 0;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = await main();
