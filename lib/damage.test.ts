@@ -1,12 +1,9 @@
-import { execaSync } from "execa";
 import { describe, expect, it } from "vitest";
 import { encodeRecord, encodeValue } from "./codec.ts";
 import { openLmdbCache } from "./index.ts";
 import { fullKey, namespacePrefix, storedKey } from "./keys.ts";
-import { fixture, tempDir } from "./test-support.ts";
+import { rawPut, tempDir } from "./test-support.ts";
 
-const rawPut = (path: string, key: Buffer, record: Buffer) =>
-  execaSync("node", ["--import", "tsx", fixture("raw-put.ts"), path, key.toString("hex"), record.toString("hex")]);
 
 const slotOf = (key: string) => storedKey(fullKey(namespacePrefix(""), key));
 

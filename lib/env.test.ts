@@ -1,12 +1,9 @@
-import { execaSync } from "execa";
 import { describe, expect, it } from "vitest";
 import { FORMAT } from "./env.ts";
 import { openLmdbCache } from "./index.ts";
 import { META_KEY } from "./keys.ts";
-import { fixture, tempDir } from "./test-support.ts";
+import { rawPut, tempDir } from "./test-support.ts";
 
-const rawPut = (path: string, key: Buffer, record: Buffer) =>
-  execaSync("node", ["--import", "tsx", fixture("raw-put.ts"), path, key.toString("hex"), record.toString("hex")]);
 
 describe("environment", () => {
   it("refuses a directory written in another format, keeping it as it is", async () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { execaSync } from "execa";
 import { afterEach } from "vitest";
 
 const made: string[] = [];
@@ -20,6 +21,11 @@ export function tempDir(): string {
 
 export function fixture(name: string): string {
   return fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+}
+
+/** Writes raw bytes under a raw stored key from another process, as damage or a foreign writer would. */
+export function rawPut(path: string, key: Buffer, record: Buffer): void {
+  execaSync("node", ["--import", "tsx", fixture("raw-put.ts"), path, key.toString("hex"), record.toString("hex")]);
 }
 
 /** A clock the test moves by hand. */

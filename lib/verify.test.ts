@@ -1,10 +1,9 @@
-import { execaSync } from "execa";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openLmdbCache, verifyCache } from "./index.ts";
 import { fullKey, namespacePrefix, storedKey } from "./keys.ts";
-import { fixture, tempDir } from "./test-support.ts";
+import { rawPut, tempDir } from "./test-support.ts";
 
 async function filled(path: string): Promise<void> {
   const cache = await openLmdbCache({ path });
@@ -33,7 +32,7 @@ describe("verifyCache", () => {
     const path = tempDir();
     await filled(path);
     const slot = storedKey(fullKey(namespacePrefix(""), "k1")).stored;
-    execaSync("node", ["--import", "tsx", fixture("raw-put.ts"), path, slot.toString("hex"), "f0"]);
+    rawPut(path, slot, Buffer.from([0xf0]));
     await expect(verifyCache(path)).rejects.toMatchObject({ code: "CACHE_CORRUPT", message: expect.stringContaining("1 damaged records of 2000") });
     writeFileSync(join(path, "data.mdb"), Buffer.alloc(8192, 0xab));
     await expect(verifyCache(path)).rejects.toMatchObject({ code: "CACHE_CORRUPT" });
