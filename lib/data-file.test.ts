@@ -17,8 +17,8 @@ const damages: Array<[string, (bytes: Buffer) => Buffer]> = [
   ["garbage throughout", (b) => Buffer.alloc(b.length, 0xab)],
   ["first meta page overwritten", (b) => Buffer.concat([Buffer.alloc(4096, 0xab), b.subarray(4096)])],
   ["second meta page overwritten", (b) => Buffer.concat([b.subarray(0, 4096), Buffer.alloc(4096, 0), b.subarray(8192)])],
-  ["version changed", (b) => { const c = Buffer.from(b); c.writeUInt32LE(3, 28); return c; }],
-  ["page size damaged", (b) => { const c = Buffer.from(b); c.writeUInt32LE(1000, 48); return c; }],
+  ["version changed", (b) => { const c = Buffer.from(b); c.writeUInt32LE(3, 20); return c; }],
+  ["page size damaged", (b) => { const c = Buffer.from(b); c.writeUInt32LE(1000, 40); return c; }],
   ["truncated to its header", (b) => b.subarray(0, 100)],
   ["truncated mid-file", (b) => b.subarray(0, 10_000)],
 ];
@@ -33,11 +33,22 @@ describe("data file check", () => {
   it("opens a file that ends before the meta's last page, as LMDB leaves it when free pages were never written", async () => {
     const { path, bytes } = await filledCache();
     const patched = Buffer.from(bytes);
-    for (const meta of [0, 4096]) patched.writeBigUInt64LE(BigInt(bytes.length / 4096 + 3), meta + 144);
+    for (const meta of [0, 4096]) patched.writeBigUInt64LE(BigInt(bytes.length / 4096 + 3), meta + 136);
     writeFileSync(join(path, "data.mdb"), patched);
     const cache = await openLmdbCache({ path });
     expect(await cache.get("k499")).toBe("v".repeat(200));
     await cache.close();
+  });
+
+  it("reports CACHE_INCOMPATIBLE for a file of lmdb-js's prebuilt LMDB 0.9.90 (data version 2)", async () => {
+    const path = tempDir();
+    const page = Buffer.alloc(8192);
+    for (const meta of [0, 4096]) {
+      page.writeUInt32LE(0xbeefc0de, meta + 24);
+      page.writeUInt32LE(2, meta + 28);
+    }
+    writeFileSync(join(path, "data.mdb"), page);
+    await expect(openLmdbCache({ path })).rejects.toMatchObject({ code: "CACHE_INCOMPATIBLE" });
   });
 
   it("opens an intact file and an empty one", async () => {

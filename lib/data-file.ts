@@ -4,14 +4,16 @@ import { CacheError } from "./errors.ts";
 
 // lmdb-js trusts the data file's header: a damaged meta page or a truncated file can crash the process
 // inside the native code instead of failing. So the header is checked from JavaScript before LMDB
-// sees the file. Layout (this LMDB build): two meta pages, each a 24-byte page header, then
-// magic u32 @24, version u32 @28, page size u32 @48 (the free tree's md_pad), free tree root u64 @88,
-// main tree root u64 @136, transaction id u64 @152. The file may legitimately end before the meta's
+// sees the file. Layout (LMDB 0.9.29, data version 1): two meta pages, each a 16-byte page header, then
+// magic u32 @16, version u32 @20, page size u32 @40 (the free tree's md_pad), free tree root u64 @80,
+// main tree root u64 @128, transaction id u64 @144. The file may legitimately end before the meta's
 // last page (pages the free list holds need not have been written), but never before a tree's root.
 
 const MAGIC = 0xbeefc0de;
-const VERSION = 2;
-const HEADER_BYTES = 160;
+/** Where lmdb-js's prebuilt LMDB 0.9.90 (data version 2, 24-byte page header) puts its magic. */
+const V2_MAGIC_AT = 24;
+const VERSION = 1;
+const HEADER_BYTES = 152;
 
 type Meta = { pageSize: number; roots: bigint[]; txnId: bigint };
 
@@ -20,12 +22,12 @@ const NO_PAGE = 0xffffffffffffffffn;
 
 function readMeta(bytes: Buffer, at: number): Meta | string {
   if (bytes.length < at + HEADER_BYTES) return "meta page is cut short";
-  if (bytes.readUInt32LE(at + 24) !== MAGIC) return "meta page has no LMDB magic";
-  if (bytes.readUInt32LE(at + 28) !== VERSION) return "meta page has another LMDB version";
-  const pageSize = bytes.readUInt32LE(at + 48);
+  if (bytes.readUInt32LE(at + 16) !== MAGIC) return "meta page has no LMDB magic";
+  if (bytes.readUInt32LE(at + 20) !== VERSION) return "meta page has another LMDB version";
+  const pageSize = bytes.readUInt32LE(at + 40);
   if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0) return "meta page has a bad page size";
-  const roots = [bytes.readBigUInt64LE(at + 88), bytes.readBigUInt64LE(at + 136)].filter((root) => root !== NO_PAGE);
-  return { pageSize, roots, txnId: bytes.readBigUInt64LE(at + 152) };
+  const roots = [bytes.readBigUInt64LE(at + 80), bytes.readBigUInt64LE(at + 128)].filter((root) => root !== NO_PAGE);
+  return { pageSize, roots, txnId: bytes.readBigUInt64LE(at + 144) };
 }
 
 function damaged(path: string, why: string): CacheError {
@@ -61,6 +63,9 @@ async function checkOnce(dir: string): Promise<void> {
     const first = Buffer.alloc(HEADER_BYTES);
     const { bytesRead } = await file.read(first, 0, HEADER_BYTES, 0);
     if (bytesRead === 0) return;
+    if (bytesRead >= V2_MAGIC_AT + 8 && first.readUInt32LE(V2_MAGIC_AT) === MAGIC && first.readUInt32LE(V2_MAGIC_AT + 4) === 2) {
+      throw new CacheError("CACHE_INCOMPATIBLE", `${path} was written by another LMDB build (data version 2); resetCache() empties it`);
+    }
     const meta0 = readMeta(first.subarray(0, bytesRead), 0);
     if (typeof meta0 === "string") throw damaged(path, meta0);
     const second = Buffer.alloc(HEADER_BYTES);

@@ -2,6 +2,7 @@ import { mkdir, rm, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { open, type RootDatabase } from "lmdb";
 import { checkDataFile } from "./data-file.ts";
+import { checkEngine } from "./engine.ts";
 import { CacheError, engineFailure } from "./errors.ts";
 import { META_KEY } from "./keys.ts";
 import type { Durability } from "./types.ts";
@@ -86,6 +87,7 @@ function checkFormat(db: RootDatabase<Buffer, Buffer>, path: string): void {
 }
 
 async function openEnv(path: string, durability: Durability): Promise<SharedEnv> {
+  checkEngine();
   await prepareDirectory(path);
   await checkDataFile(path);
   let db: RootDatabase<Buffer, Buffer>;

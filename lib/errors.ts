@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   "CACHE_KEY_COLLISION",
   "CACHE_IO",
   "CACHE_SOURCE_LOCKED",
+  "CACHE_ENGINE",
 ] as const;
 
 export type CacheErrorCode = (typeof ERROR_CODES)[number];

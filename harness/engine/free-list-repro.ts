@@ -1,14 +1,16 @@
-// Reproduces the free-page-list fault of the LMDB build inside lmdb-js, with plain lmdb-js and none of this
-// library's code: writer processes commit batches into one larger store until one fails.
+// Reproduces the free-page-list fault of the LMDB 0.9.90 fork in lmdb-js's prebuilt binary, with plain
+// lmdb-js and none of this library's code: writer processes commit batches into one larger store.
 // Usage: node --import tsx harness/engine/free-list-repro.ts [--writers 3] [--seconds 3] [--rounds 5] [--fsync]
-// Prints, per round, how many writers failed and their errors; exits 1 when any did.
+// It runs whichever LMDB lmdb-js loads: the LMDB 0.9.29 build made at install (lib/build-engine.mjs),
+// or, with PREBUILDS_ONLY=1 in the environment, the prebuilt binary. Prints, per round, how many
+// writers failed and their errors; exits 1 when any did.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { execa } from "execa";
-import { open } from "lmdb";
+import * as lmdb from "lmdb";
 
 const ENTRIES = 100_000;
 const BATCH = 100;
@@ -16,7 +18,7 @@ const key = (i: number) => Buffer.from(`key:${String(i).padStart(6, "0")}`);
 const value = (random: () => number, fill: number) => Buffer.alloc(200 + Math.floor(random() * 1600), fill);
 
 function store(path: string, fsync: boolean) {
-  return open<Buffer, Buffer>({ path, noSubdir: false, noSync: !fsync, overlappingSync: false, keyEncoding: "binary", encoding: "binary" });
+  return lmdb.open<Buffer, Buffer>({ path, noSubdir: false, noSync: !fsync, overlappingSync: false, keyEncoding: "binary", encoding: "binary" });
 }
 
 function lcg(seed: number): () => number {
@@ -52,6 +54,7 @@ async function main(): Promise<number> {
     await writer(values["as-writer"], Number(values.seconds), values.fsync);
     return 0;
   }
+  console.log((lmdb as unknown as { version: { versionString: string } }).version.versionString);
   const dir = mkdtempSync(join(tmpdir(), "lmdb-free-list-"));
   try {
     const db = store(dir, values.fsync);

@@ -29,11 +29,11 @@ const RECORDS: [string, Buffer][] = [
 type Damage = { kind: string; region: "header" | "truncation" | "body" | "lock"; apply: (data: Buffer, rng: Rng, pageSize: number) => { data: Buffer; lock?: Buffer; detail: string } };
 
 function newestMeta(data: Buffer, pageSize: number): number {
-  return data.readBigUInt64LE(pageSize + 152) > data.readBigUInt64LE(152) ? pageSize : 0;
+  return data.readBigUInt64LE(pageSize + 144) > data.readBigUInt64LE(144) ? pageSize : 0;
 }
 const pages = (data: Buffer, pageSize: number) => Math.floor(data.length / pageSize);
 const bodyPage = (data: Buffer, rng: Rng, pageSize: number) => rng.int(2, pages(data, pageSize) - 1);
-const META_ROOT = 136;
+const META_ROOT = 128;
 
 const DAMAGES: Damage[] = [
   { kind: "meta page 0 overwritten", region: "header", apply: (d, rng) => ({ data: overwrite(d, rng, 0, 4096), detail: "page 0" }) },
@@ -177,7 +177,7 @@ export async function runCorruption(context: CampaignContext, settings: Corrupti
     }
     await base.close();
     const data = readFileSync(join(basePath, "data.mdb"));
-    const pageSize = data.readUInt32LE(48);
+    const pageSize = data.readUInt32LE(40);
 
     const trials: Trial[] = [];
     for (let t = 0; t < settings.damages; t++) {

@@ -1,15 +1,15 @@
 // LMDB's lock file (lock.mdb), read from outside: who holds the write lock and which processes hold
-// reader slots. Layout of the LMDB build lmdb-js ships, on Linux x86-64 (robust process-shared
-// pthread mutexes, 64-byte cache lines); `lib/env.ts` fixes the reader table at 2048 slots.
+// reader slots. Layout of LMDB 0.9.29 as lib/build-engine.mjs builds it, on Linux x86-64 (robust
+// process-shared pthread mutexes, 64-byte cache lines); `lib/env.ts` fixes the reader table at 2048 slots.
 // Checked against a live process by harness/reliability/lock-file.test.ts.
 import { closeSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 
 const MAGIC = 0xbeefc0de;
-const NUM_READERS_AT = 16;
+const NUM_READERS_AT = 56;
 /** The write mutex's futex word: the owner's thread id while it is locked (robust mutexes). */
 export const WRITE_LOCK_AT = 64;
-const READERS_AT = 208;
+const READERS_AT = 128;
 const READER_BYTES = 64;
 /** Futex flags above the thread id: FUTEX_WAITERS and FUTEX_OWNER_DIED. */
 const TID_MASK = 0x3fffffff;
