@@ -14,6 +14,12 @@ import type { Durability } from "./types.ts";
 export const FORMAT = "lmdb-cache/1";
 /** Reader slots in the lock file, fixed by the first process that creates it. */
 const MAX_READERS = 2048;
+/**
+ * LMDB 0.9.29 cannot grow its map by itself: a write past the map size fails with MDB_MAP_FULL. So the
+ * map is reserved large from the start. Without a writable map this is address space only: the file
+ * grows with what is written, and a read-only shared mapping costs no memory until pages are read.
+ */
+export const MAP_BYTES = 256 * 1024 ** 3;
 
 export type SharedEnv = {
   readonly db: RootDatabase<Buffer, Buffer>;
@@ -98,6 +104,7 @@ async function openEnv(path: string, durability: Durability): Promise<SharedEnv>
       keyEncoding: "binary",
       encoding: "binary",
       maxReaders: MAX_READERS,
+      mapSize: MAP_BYTES,
       // Every write is a synchronous commit; "process" skips the fsync, which a process kill does not need.
       noSync: durability === "process",
       overlappingSync: false,
