@@ -2,6 +2,7 @@ import { readFileSync, realpathSync } from "node:fs";
 import { cpus, freemem, loadavg, release, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { execa } from "execa";
+import * as lmdb from "lmdb";
 import { REPO_ROOT } from "./worker-process.ts";
 
 export type MachineInfo = {
@@ -33,6 +34,11 @@ function packageVersion(dir: string): string {
   return (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string }).version;
 }
 
+function engineVersion(): string {
+  const { major, minor, patch } = (lmdb as unknown as { version: { major: number; minor: number; patch: number } }).version;
+  return `${major}.${minor}.${patch}`;
+}
+
 /** Versions of the runtime and of every engine measured (classic-level is level's native part). */
 export function versions(): Record<string, string> {
   const modules = join(REPO_ROOT, "node_modules");
@@ -41,6 +47,8 @@ export function versions(): Record<string, string> {
     node: process.version,
     library: packageVersion(REPO_ROOT),
     lmdb: packageVersion(join(modules, "lmdb")),
+    // The LMDB inside lmdb-js's native addon: the 0.9.29 build made at install, or the prebuilt fork.
+    LMDB: engineVersion(),
     msgpackr: packageVersion(join(modules, "msgpackr")),
     level: packageVersion(level),
     "classic-level": packageVersion(join(dirname(level), "classic-level")),

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeRecord, encodeValue } from "../../lib/codec.ts";
-import { openLmdbCache, resetCache } from "../../lib/index.ts";
+import { isCacheError, openLmdbCache, resetCache, verifyCache } from "../../lib/index.ts";
 import { fullKey, namespacePrefix, storedKey } from "../../lib/keys.ts";
 import { atLeast, type CampaignContext, type CampaignResult, type Table, sample, zero } from "./campaign.ts";
 import { runChild, startChild } from "./child.ts";
@@ -118,7 +118,19 @@ function cut(data: Buffer, length: number): { data: Buffer; detail: string } {
   return { data: data.subarray(0, length), detail: `${length} of ${data.length} bytes` };
 }
 
-type Trial = { damage: Damage; detail: string; signal?: string; exitCode?: number; lastStep: string; report?: ScanReport };
+/** What verifyCache gave for a damaged copy: "ok" (resolved), a CacheError's code, or "untyped". */
+type Verdict = string;
+
+type Trial = { damage: Damage; detail: string; signal?: string; exitCode?: number; lastStep: string; report?: ScanReport; verified?: Verdict };
+
+async function verdictOf(path: string): Promise<Verdict> {
+  try {
+    await verifyCache(path);
+    return "ok";
+  } catch (error) {
+    return isCacheError(error) ? error.code : "untyped";
+  }
+}
 
 const crashed = (t: Trial) => t.signal !== undefined || t.report === undefined;
 const untyped = (t: Trial) =>
@@ -196,6 +208,8 @@ export async function runCorruption(context: CampaignContext, settings: Corrupti
       const trial: Trial = { damage, detail: applied.detail, lastStep, exitCode: exit.exitCode };
       if (exit.signal !== undefined) trial.signal = exit.signal;
       if (line !== undefined && exit.exitCode === 0) trial.report = JSON.parse(line) as ScanReport;
+      // Body damage can crash a reader: the documented check, verifyCache, must catch that in its child.
+      if (damage.region === "body") trial.verified = await verdictOf(path);
       trials.push(trial);
       // The documented recovery, on every cache that did not come through clean.
       if (t < DAMAGES.length || crashed(trial)) {
@@ -250,6 +264,10 @@ export async function runCorruption(context: CampaignContext, settings: Corrupti
         { name: "untyped errors (not a CacheError)", value: trials.filter(untyped).length, rule: zero },
         { name: "crashes on damage inside the body (pages after the meta pages)", value: body.filter(crashed).length },
         { name: "scans that served a wrong value without an error", value: trials.filter((t) => (t.report?.wrong ?? 0) > 0).length },
+        { name: "body-damaged copies checked with verifyCache", value: body.length },
+        { name: "of them, rejected by verifyCache with CACHE_CORRUPT", value: body.filter((t) => t.verified === "CACHE_CORRUPT").length },
+        { name: "body-damaged copies that crashed a reader yet passed verifyCache", value: body.filter((t) => crashed(t) && t.verified === "ok").length, rule: zero },
+        { name: "verifyCache results other than a pass or CACHE_CORRUPT", value: body.filter((t) => t.verified !== "ok" && t.verified !== "CACHE_CORRUPT").length, rule: zero },
         { name: "damaged caches not recovered by resetCache", value: notRecovered, rule: zero },
         { name: "recoveries by resetCache tried", value: recoveries.length },
       ],
