@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openLmdbCache } from "./index.ts";
 import { tempDir } from "./test-support.ts";
@@ -19,6 +21,27 @@ describe("close", () => {
       await expect(view.entries().next()).rejects.toMatchObject(closed);
       await expect(view.sweepExpired()).rejects.toMatchObject(closed);
     }
+  });
+
+  it("unmaps the cache's files and closes their descriptors once the last open of the path closes", async () => {
+    const path = tempDir();
+    const mapped = () => readFileSync("/proc/self/maps", "utf8").split("\n").filter((line) => line.includes(path)).length;
+    const descriptors = () => readdirSync("/proc/self/fd").filter((fd) => {
+      try {
+        return readlinkSync(join("/proc/self/fd", fd)).startsWith(path);
+      } catch {
+        return false; // closed since it was listed
+      }
+    }).length;
+    const first = await openLmdbCache({ path });
+    const second = await openLmdbCache({ path, namespace: "n" });
+    await first.set("k", 1);
+    expect(mapped()).toBeGreaterThan(0);
+    await first.close();
+    expect(await second.get("k")).toBeUndefined();
+    await second.close();
+    expect(mapped()).toBe(0);
+    expect(descriptors()).toBe(0);
   });
 
   it("is idempotent", async () => {
