@@ -14,6 +14,6 @@ describe("reliability campaigns, small configuration", () => {
       }
     }
     expect(broken, `seed ${seed}; replay with pnpm scenario reliability --quick --seed ${seed}`).toEqual([]);
-    expect(report.campaigns.map((c) => c.id)).toEqual(["kill-points", "kill-points-fsync", "stale-readers", "growth", "corruption", "bad-input", "key-fuzz", "clocks"]);
+    expect(report.campaigns.map((c) => c.id)).toEqual(["kill-points", "kill-points-fsync", "stale-readers", "growth", "busy-writers", "corruption", "bad-input", "key-fuzz", "clocks"]);
   });
 });

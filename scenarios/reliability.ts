@@ -1,5 +1,5 @@
 // pnpm scenario reliability [--quick] [--seed S] [--only a,b]: the reliability campaigns (kill points,
-// stale readers, growth, corruption, bad input, key fuzz, clocks), writing reports/reliability.json and .md.
+// stale readers, growth, busy writers, corruption, bad input, key fuzz, clocks), writing reports/reliability.json and .md.
 // Exit code 0 only when every figure with a rule holds.
 import { fileURLToPath } from "node:url";
 import { CAMPAIGNS, type CampaignId, runReliability } from "../harness/reliability/run.ts";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
 
-export const WORKERS = ["kill-writer", "kill-verify", "stale-reader", "grow-writer", "damaged-open", "skew-process", "raw-store"] as const;
+export const WORKERS = ["kill-writer", "kill-verify", "stale-reader", "grow-writer", "busy-writer", "damaged-open", "skew-process", "raw-store"] as const;
 export type WorkerName = (typeof WORKERS)[number];
 
 /** Native packages stay outside the bundle, imported by absolute URL so the bundle may live anywhere. */

@@ -1,5 +1,6 @@
 // Runs the reliability campaigns in turn with one seed and settings, full or quick.
 import { runBadInput } from "./bad-input.ts";
+import { runBusyWriters } from "./busy-writers.ts";
 import { bundleWorkers } from "./bundle.ts";
 import { type CampaignResult, holds } from "./campaign.ts";
 import { runClocks } from "./clocks.ts";
@@ -17,6 +18,7 @@ export const FULL = {
   killFsync: { kills: 300, concurrency: 4, killsPerRound: 50, migrationKills: 0, durability: "fsync" as const },
   stale: { readers: 500, concurrency: 4, quietKills: 10, quietSeconds: 4 },
   growth: { totalBytes: 1024 * MiB, boundBytes: 16 * MiB },
+  busy: { entries: 100_000, writers: 3, rounds: 10, seconds: 3, perBatch: 100 },
   corruption: { damages: 13 * 12 },
   badInput: { openTimeoutMs: 5000 },
   fuzz: { keys: 1_000_000, sample: 50_000 },
@@ -28,6 +30,7 @@ export const QUICK: typeof FULL = {
   killFsync: { kills: 20, concurrency: 4, killsPerRound: 20, migrationKills: 0, durability: "fsync" },
   stale: { readers: 24, concurrency: 4, quietKills: 4, quietSeconds: 1 },
   growth: { totalBytes: 32 * MiB, boundBytes: 4 * MiB },
+  busy: { entries: 100_000, writers: 3, rounds: 2, seconds: 2, perBatch: 100 },
   corruption: { damages: 13 },
   badInput: { openTimeoutMs: 2000 },
   fuzz: { keys: 20_000, sample: 1000 },
@@ -40,13 +43,14 @@ export const TEST: typeof FULL = {
   killFsync: { kills: 8, concurrency: 4, killsPerRound: 8, migrationKills: 0, durability: "fsync" },
   stale: { readers: 8, concurrency: 3, quietKills: 2, quietSeconds: 1 },
   growth: { totalBytes: 16 * MiB, boundBytes: 4 * MiB },
+  busy: { entries: 100_000, writers: 3, rounds: 1, seconds: 2, perBatch: 100 },
   corruption: { damages: 13 },
   badInput: { openTimeoutMs: 2000 },
   fuzz: { keys: 5000, sample: 500 },
   clocks: { skews: [0, 100], count: 25, gapMs: 10, ttlMs: 250 },
 };
 
-export const CAMPAIGNS = ["kill-points", "kill-points-fsync", "stale-readers", "growth", "corruption", "bad-input", "key-fuzz", "clocks"] as const;
+export const CAMPAIGNS = ["kill-points", "kill-points-fsync", "stale-readers", "growth", "busy-writers", "corruption", "bad-input", "key-fuzz", "clocks"] as const;
 export type CampaignId = (typeof CAMPAIGNS)[number];
 
 export async function runReliability(options: {
@@ -70,6 +74,7 @@ export async function runReliability(options: {
       ["kill-points-fsync", () => runKillPoints(context, settings.killFsync)],
       ["stale-readers", () => runStaleReaders(context, settings.stale)],
       ["growth", () => runGrowth(context, settings.growth)],
+      ["busy-writers", () => runBusyWriters(context, settings.busy)],
       ["corruption", () => runCorruption(context, settings.corruption)],
       ["bad-input", () => runBadInput(context, settings.badInput)],
       ["key-fuzz", () => runKeyFuzz(context, settings.fuzz)],
@@ -88,7 +93,7 @@ export async function runReliability(options: {
   }
   const passed = campaigns.every((c) => c.figures.every(holds));
   return {
-    settings: Object.fromEntries(Object.entries(settings).filter(([key]) => want(key === "kill" ? "kill-points" : key === "killFsync" ? "kill-points-fsync" : key === "stale" ? "stale-readers" : key === "badInput" ? "bad-input" : key === "fuzz" ? "key-fuzz" : (key as CampaignId)))),
+    settings: Object.fromEntries(Object.entries(settings).filter(([key]) => want(key === "kill" ? "kill-points" : key === "killFsync" ? "kill-points-fsync" : key === "stale" ? "stale-readers" : key === "busy" ? "busy-writers" : key === "badInput" ? "bad-input" : key === "fuzz" ? "key-fuzz" : (key as CampaignId)))),
     seed: options.seed,
     quick: options.quick,
     startedAt,
