@@ -72,7 +72,7 @@ export async function runBusyWriters(context: CampaignContext, settings: BusySet
       ],
       tables: [{ title: "Rounds", columns: ["round", "writers", "batches committed", "writers failed", "entries read back", "values not naming their key"], rows }],
       notes: [
-        `A store of ${settings.entries.toLocaleString("en-US")} entries (values of 0.2 to 1.8 KB); each round, ${settings.writers} processes commit batches of ${settings.perBatch} puts of random keys for ${settings.seconds} s, then a process reads every entry back. Run on lmdb-js's prebuilt binary instead (PREBUILDS_ONLY=1, with the library's engine and header checks taken out), 4 of 6 writers of the quick configuration failed with MDB_BAD_VALSIZE.`,
+        `A store of ${settings.entries.toLocaleString("en-US")} entries (values of 0.2 to 1.8 KB); each round, ${settings.writers} processes commit batches of ${settings.perBatch} puts of random keys for ${settings.seconds} s, then a process reads every entry back. Run on lmdb-js's prebuilt binary instead (PREBUILDS_ONLY=1, with the library's engine and header checks taken out), 4 of 6 writers of the quick configuration failed.`,
       ],
       failures,
     };
