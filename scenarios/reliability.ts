@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { CAMPAIGNS, type CampaignId, runReliability } from "../harness/reliability/run.ts";
 import { figuresTable, writeReport } from "../harness/reliability/report.ts";
 
-export const summary = "crashes, stale readers, a growing map, corrupt data, bad input and skewed clocks; writes reports/reliability.*";
+export const summary = "crashes, stale readers, a growing map, busy writers, corrupt data, bad input and skewed clocks; writes reports/reliability.*";
 
 export async function main(args: readonly string[]): Promise<number> {
   const value = (flag: string) => {
