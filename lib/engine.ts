@@ -10,8 +10,13 @@ export type EngineVersion = { major: number; minor: number; patch: number; versi
 
 const REQUIRED = { major: 0, minor: 9, patch: 29 };
 
+/** The LMDB inside the native addon lmdb-js loaded (lmdb-js exports it untyped). */
+export function loadedEngine(): EngineVersion | undefined {
+  return (lmdb as { version?: EngineVersion }).version;
+}
+
 /** Throws CACHE_ENGINE unless lmdb-js runs LMDB 0.9.29. */
-export function checkEngine(version: EngineVersion | undefined = (lmdb as { version?: EngineVersion }).version): void {
+export function checkEngine(version: EngineVersion | undefined = loadedEngine()): void {
   if (version?.major === REQUIRED.major && version.minor === REQUIRED.minor && version.patch === REQUIRED.patch) return;
   const found = version?.versionString ?? (version ? `${version.major}.${version.minor}.${version.patch}` : "unknown");
   throw new CacheError(

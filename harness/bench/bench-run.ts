@@ -1,8 +1,7 @@
 import { rm } from "node:fs/promises";
-import { loadavg } from "node:os";
 import { backendById } from "./backends.ts";
 import { type CellFigures, probeMultiProcess, runCell, seedTemplate, type Template } from "./cells.ts";
-import { gitInfo, machineInfo, versions } from "./machine.ts";
+import { startProvenance } from "./machine.ts";
 import type { BackendEntry, BenchReport, CellEntry, DataSetEntry } from "./results.ts";
 import type { BenchSettings } from "./settings.ts";
 import { WORKLOADS } from "./workloads.ts";
@@ -32,9 +31,7 @@ export function failureSummary(error: unknown): string {
  * (A B C D, A B C D, ...) for every repetition, each in fresh processes over a fresh copy of the data.
  */
 export async function runBench(settings: BenchSettings, log: Log): Promise<BenchReport> {
-  const startedAt = new Date().toISOString();
-  const machine = machineInfo();
-  const git = await gitInfo();
+  const provenance = await startProvenance();
   const backends: BackendEntry[] = [];
   const datasets: DataSetEntry[] = [];
   const cells: CellEntry[] = [];
@@ -88,12 +85,7 @@ export async function runBench(settings: BenchSettings, log: Log): Promise<Bench
   }
   return {
     kind: "bench",
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    machine,
-    loadAverageAtEnd: loadavg(),
-    versions: versions(),
-    git,
+    ...provenance(),
     settings,
     backends,
     datasets,

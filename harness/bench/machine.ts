@@ -2,7 +2,8 @@ import { readFileSync, realpathSync } from "node:fs";
 import { cpus, freemem, loadavg, release, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { execa } from "execa";
-import * as lmdb from "lmdb";
+import { loadedEngine } from "../../lib/engine.ts";
+import type { Provenance } from "./results.ts";
 import { REPO_ROOT } from "./worker-process.ts";
 
 export type MachineInfo = {
@@ -35,8 +36,8 @@ function packageVersion(dir: string): string {
 }
 
 function engineVersion(): string {
-  const { major, minor, patch } = (lmdb as unknown as { version: { major: number; minor: number; patch: number } }).version;
-  return `${major}.${minor}.${patch}`;
+  const version = loadedEngine();
+  return version ? `${version.major}.${version.minor}.${version.patch}` : "unknown";
 }
 
 /** Versions of the runtime and of every engine measured (classic-level is level's native part). */
@@ -55,6 +56,17 @@ export function versions(): Record<string, string> {
     tsx: packageVersion(join(modules, "tsx")),
     execa: packageVersion(join(modules, "execa")),
   };
+}
+
+/**
+ * Where and on what a run is measured: the machine, commit and start time are taken now, and the
+ * returned function adds the end time, the load at the end and the versions when the run finishes.
+ */
+export async function startProvenance(): Promise<() => Provenance> {
+  const startedAt = new Date().toISOString();
+  const machine = machineInfo();
+  const git = await gitInfo();
+  return () => ({ startedAt, finishedAt: new Date().toISOString(), machine, loadAverageAtEnd: loadavg(), versions: versions(), git });
 }
 
 /** The commit measured, and whether the measured code (the library, the baseline, the bench) differed from it. */

@@ -1,10 +1,9 @@
 import { rm } from "node:fs/promises";
-import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { tempDir } from "./cells.ts";
 import { diskUsage } from "./disk.ts";
 import { mib, ops, shortCommit, table } from "./format.ts";
-import { gitInfo, machineInfo, versions } from "./machine.ts";
+import { startProvenance } from "./machine.ts";
 import type { SoakSample, SoakTask } from "./protocol.ts";
 import { provenanceLines } from "./report.ts";
 import type { Provenance } from "./results.ts";
@@ -36,9 +35,7 @@ export type SoakReport = Provenance & {
 /** A million mixed operations on the library from 4 processes at once, sampling memory and file size. */
 export async function runSoak(seed: number, log: (line: string) => void): Promise<SoakReport> {
   const settings: SoakSettings = { ...SOAK_SETTINGS, seed };
-  const startedAt = new Date().toISOString();
-  const machine = machineInfo();
-  const git = await gitInfo();
+  const provenance = await startProvenance();
   const dir = await tempDir("soak");
   const files: FileSample[] = [];
   const started = performance.now();
@@ -79,12 +76,7 @@ export async function runSoak(seed: number, log: (line: string) => void): Promis
     files.push({ atMs: performance.now() - started, ...(await diskUsage(dir)) });
     return {
       kind: "soak",
-      startedAt,
-      finishedAt: new Date().toISOString(),
-      machine,
-      loadAverageAtEnd: loadavg(),
-      versions: versions(),
-      git,
+      ...provenance(),
       settings,
       samples,
       files,
