@@ -62,7 +62,7 @@ export async function runBusyWriters(context: CampaignContext, settings: BusySet
       title: "Busy writers",
       seconds: round((performance.now() - started) / 1000, 1),
       figures: [
-        { name: "rounds of concurrent writers", value: settings.rounds, rule: atLeast(settings.rounds) },
+        { name: "rounds of concurrent writers", value: rows.length },
         { name: "batches committed", value: batches, rule: atLeast(1) },
         { name: "writers that failed (an error or a crash)", value: failedWriters, rule: zero },
         { name: "entries missing after a round", value: missing, rule: zero },

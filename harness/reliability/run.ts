@@ -53,6 +53,19 @@ export const TEST: typeof FULL = {
 export const CAMPAIGNS = ["kill-points", "kill-points-fsync", "stale-readers", "growth", "busy-writers", "corruption", "bad-input", "key-fuzz", "clocks"] as const;
 export type CampaignId = (typeof CAMPAIGNS)[number];
 
+/** The campaign each group of settings belongs to. */
+const CAMPAIGN_OF: Record<keyof typeof FULL, CampaignId> = {
+  kill: "kill-points",
+  killFsync: "kill-points-fsync",
+  stale: "stale-readers",
+  growth: "growth",
+  busy: "busy-writers",
+  corruption: "corruption",
+  badInput: "bad-input",
+  fuzz: "key-fuzz",
+  clocks: "clocks",
+};
+
 export async function runReliability(options: {
   seed: number;
   quick: boolean;
@@ -93,7 +106,7 @@ export async function runReliability(options: {
   }
   const passed = campaigns.every((c) => c.figures.every(holds));
   return {
-    settings: Object.fromEntries(Object.entries(settings).filter(([key]) => want(key === "kill" ? "kill-points" : key === "killFsync" ? "kill-points-fsync" : key === "stale" ? "stale-readers" : key === "busy" ? "busy-writers" : key === "badInput" ? "bad-input" : key === "fuzz" ? "key-fuzz" : (key as CampaignId)))),
+    settings: Object.fromEntries(Object.entries(settings).filter(([key]) => want(CAMPAIGN_OF[key as keyof typeof FULL]))),
     seed: options.seed,
     quick: options.quick,
     startedAt,

@@ -3,11 +3,11 @@
 // "verify": reads every entry and prints {"count", "bad"} (values that do not name their key).
 import { openLmdbCache } from "../../../lib/index.ts";
 import { type BusyValue, busyKey, busyValue, isBusyValue } from "../busy-plan.ts";
+import { codeOf } from "../error-code.ts";
 import { seededRng } from "../rng.ts";
 
 type Job = { path: string; mode: "fill" | "write" | "verify"; entries: number; writer?: number; seed?: number; seconds?: number; perBatch?: number };
 const job = JSON.parse(process.argv[2]!) as Job;
-const codeOf = (error: unknown) => (error as { code?: string }).code ?? "untyped";
 
 const cache = await openLmdbCache<BusyValue>({ path: job.path });
 if (job.mode === "fill") {

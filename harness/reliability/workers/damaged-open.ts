@@ -5,13 +5,10 @@ import { isDeepStrictEqual } from "node:util";
 import { openLmdbCache } from "../../../lib/index.ts";
 import type { Cache } from "../../../lib/types.ts";
 import { BASE_ENTRIES, baseKey, baseValue, type ScanReport, type ScanStep } from "../corruption-plan.ts";
+import { codeOf } from "../error-code.ts";
 
 type Job = { path: string; mode: "scan" | "records" | "open"; key?: string };
 const job = JSON.parse(process.argv[2]!) as Job;
-const codeOf = (error: unknown) => {
-  const code = (error as { code?: unknown; name?: unknown })?.code;
-  return (error as { name?: unknown })?.name === "CacheError" && typeof code === "string" ? code : "untyped";
-};
 
 async function step(report: ScanReport, name: ScanStep, work: () => Promise<void>): Promise<boolean> {
   console.log(`step ${name}`);

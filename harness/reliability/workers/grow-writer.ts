@@ -3,6 +3,7 @@
 // acknowledged batch and "e <code> <message>" per failure. "verify": reads every namespace back and
 // prints what it found as JSON; with `deleteAfter`, then deletes that many entries and tries one put.
 import { openLmdbCache } from "../../../lib/index.ts";
+import { codeOf } from "../error-code.ts";
 import { growKey, growValue, isGrowValue } from "../growth-plan.ts";
 
 type Job = {
@@ -18,7 +19,6 @@ type Job = {
   deleteAfter?: number;
 };
 const job = JSON.parse(process.argv[2]!) as Job;
-const codeOf = (error: unknown) => (error as { code?: string }).code ?? "untyped";
 
 let cache;
 try {
