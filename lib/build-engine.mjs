@@ -14,7 +14,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 
 const ENGINE = "lmdb-data-v1+register-env";
 
@@ -70,10 +70,9 @@ export function buildEngine({ force = false } = {}) {
   const work = mkdtempSync(join(tmpdir(), "lmdb-cache-engine-"));
   try {
     const source = join(work, "lmdb");
-    cpSync(lmdbDir, source, {
-      recursive: true,
-      filter: (path) => path === lmdbDir || !["build", "node_modules", "prebuilds"].includes(basename(path)) || dirname(path) !== lmdbDir,
-    });
+    // Everything but the package's own build output, prebuilt binaries and nested dependencies.
+    const skipped = new Set(["build", "node_modules", "prebuilds"].map((name) => join(lmdbDir, name)));
+    cpSync(lmdbDir, source, { recursive: true, filter: (path) => !skipped.has(path) });
     patchSource(source);
     const args = [nodeGyp(require), "rebuild"];
     // Node's own headers, when installed beside it, spare node-gyp a download.

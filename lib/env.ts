@@ -19,7 +19,7 @@ const MAX_READERS = 2048;
  * map is reserved large from the start. Without a writable map this is address space only: the file
  * grows with what is written, and a read-only shared mapping costs no memory until pages are read.
  */
-export const MAP_BYTES = 256 * 1024 ** 3;
+const MAP_BYTES = 256 * 1024 ** 3;
 
 export type SharedEnv = {
   readonly db: RootDatabase<Buffer, Buffer>;
