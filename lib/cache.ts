@@ -1,5 +1,5 @@
 import type { RootDatabase } from "lmdb";
-import { decodePayload, encodeRecord, encodeValue, readHead } from "./codec.ts";
+import { decodePayload, encodeRecord, isPlainPayload, readHead, withFullKey } from "./codec.ts";
 import { clearDeadReaders, type SharedEnv, releaseEnv } from "./env.ts";
 import { CacheError, engineFailure } from "./errors.ts";
 import {
@@ -15,6 +15,7 @@ import {
   startsWith,
   storedKey,
 } from "./keys.ts";
+import { MISS, type ReadCache } from "./read-cache.ts";
 import type { SizeBound } from "./size-bound.ts";
 import { checkTtl, expiryOf, isExpired } from "./ttl.ts";
 import type { Cache, Millis, PutOptions, ValueCodec } from "./types.ts";
@@ -27,6 +28,8 @@ export type Core = {
   readonly codec: ValueCodec;
   readonly defaultTtl: Millis | undefined;
   readonly bound: SizeBound | undefined;
+  /** Decoded values of records read more than once; undefined when turned off. */
+  readonly reads: ReadCache | undefined;
   closed: boolean;
 };
 
@@ -40,7 +43,13 @@ const SWEEP_CHUNK = 1000;
 // many gets one of them waits for a turn of the event loop, and the timers run.
 const READS_PER_TURN = 1024;
 let readsSinceTurn = 0;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Once every READS_PER_TURN reads: a promise of the event loop's next turn, to be awaited. */
+function dueTurn(): Promise<void> | undefined {
+  if (++readsSinceTurn < READS_PER_TURN) return undefined;
+  readsSinceTurn = 0;
+  return new Promise<void>((resolve) => setImmediate(resolve));
+}
 
 /**
  * The record under a stored key, as a view of lmdb-js's reused read buffer: valid until the next read.
@@ -171,7 +180,8 @@ function prepareBatch(core: Core, prefix: Buffer, ops: unknown): PreparedOp[] {
     if (type === "del") return { key: stored, record: undefined };
     if (type !== "put") throw new CacheError("CACHE_INVALID_BATCH", `operation ${index} has unknown type ${String(type)}`);
     const ttl = checkTtl(ttlMs, `ttlMs of operation ${index}`) ?? core.defaultTtl;
-    return { key: stored, record: encodeRecord(encodeValue(value, core.codec), expiryOf(ttl, now), stored.full) };
+    const record = encodeRecord(value, core.codec, expiryOf(ttl, now));
+    return { key: stored, record: stored.full === undefined ? record : withFullKey(record, stored.full) };
   });
 }
 
@@ -179,11 +189,11 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
   const prefix = namespacePrefix(namespace);
   const { db } = core;
 
+  const kept = core.reads?.space(namespace);
+
   const get = async (key: string): Promise<T | undefined> => {
-    if (++readsSinceTurn >= READS_PER_TURN) {
-      readsSinceTurn = 0;
-      await nextTurn();
-    }
+    const turn = dueTurn();
+    if (turn !== undefined) await turn;
     checkOpen(core);
     checkKey(key);
     const slot = storedKey(transientFullKey(prefix, key));
@@ -202,7 +212,10 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
       expireQuietly(core, slot.stored, Buffer.from(record));
       return undefined;
     }
-    return decodePayload(record, head) as T;
+    if (kept === undefined || !isPlainPayload(head)) return decodePayload(record, head) as T;
+    const value = kept.hit(key, record);
+    if (value !== MISS) return value as T;
+    return kept.remember(key, record, decodePayload(record, head)) as T;
   };
 
   const view: Cache<T> = {
@@ -213,13 +226,13 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
       checkKey(key);
       const ttl = checkPutOptions(opts, core);
       // The value first: its getters run user code, which might itself use the transient key buffer.
-      const payload = encodeValue(value, core.codec);
+      const record = encodeRecord(value, core.codec, expiryOf(ttl, core.now()));
       const slot = storedKey(transientFullKey(prefix, key));
-      const record = encodeRecord(payload, expiryOf(ttl, core.now()), slot.full);
-      core.bound?.admit(slot.stored.length + record.length);
+      const stored = slot.full === undefined ? record : withFullKey(record, slot.full);
+      core.bound?.admit(slot.stored.length + stored.length);
       write(core, () => {
         claimSlot(db, slot);
-        db.putSync(slot.stored, record);
+        db.putSync(slot.stored, stored);
       });
     },
     del: async (key) => {
@@ -258,6 +271,7 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
     close: async () => {
       if (core.closed) return;
       core.closed = true;
+      core.reads?.clear();
       await releaseEnv(core.env);
     },
   };

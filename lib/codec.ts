@@ -1,5 +1,5 @@
 import { deserialize, serialize } from "node:v8";
-import { Packr } from "msgpackr";
+import { Packr, RESERVE_START_SPACE } from "msgpackr";
 import { CacheError } from "./errors.ts";
 import { isPlainJson } from "./plain-json.ts";
 import type { ValueCodec } from "./types.ts";
@@ -21,8 +21,6 @@ const CODEC_JSON_BINARY = 3;
 
 const msgpack = new Packr({ useRecords: false, mapsAsObjects: true });
 
-export type Payload = { codec: number; bytes: Buffer };
-
 function rejectUnstorable(_key: string, value: unknown): unknown {
   const kind = typeof value;
   if (kind === "function" || kind === "symbol") {
@@ -31,40 +29,51 @@ function rejectUnstorable(_key: string, value: unknown): unknown {
   return value;
 }
 
-export function encodeValue(value: unknown, codec: ValueCodec): Payload {
-  if (value === undefined) return { codec: CODEC_UNDEFINED, bytes: Buffer.alloc(0) };
+/** The payload's bytes after `headLength` bytes left for the head, and the codec that wrote them. */
+function encodePayload(value: unknown, codec: ValueCodec, headLength: number): { id: number; out: Buffer } {
+  if (value === undefined) return { id: CODEC_UNDEFINED, out: Buffer.allocUnsafe(headLength) };
+  // Plain JSON is packed straight after room for the head: the record is made without another copy.
+  // The buffer is a view of msgpackr's, which never packs over it again.
+  if (codec === "json" && isPlainJson(value)) return { id: CODEC_JSON_BINARY, out: msgpack.pack(value, RESERVE_START_SPACE | headLength) };
+  const bytes = codec === "structured" ? serialize(value) : jsonText(value);
+  const out = Buffer.allocUnsafe(headLength + bytes.length);
+  bytes.copy(out, headLength);
+  return { id: codec === "structured" ? CODEC_STRUCTURED : CODEC_JSON, out };
+}
+
+function jsonText(value: unknown): Buffer {
+  const text = JSON.stringify(value, rejectUnstorable) as string | undefined;
+  if (text === undefined) throw new CacheError("CACHE_INVALID_VALUE", "the value has no JSON form");
+  return Buffer.from(text, "utf8");
+}
+
+/** The record of a value, with its expiry if any: `[flags][expiry]?[payload]`. */
+export function encodeRecord(value: unknown, codec: ValueCodec, expiry: number | undefined): Buffer {
+  const headLength = expiry === undefined ? 1 : 9;
+  let encoded;
   try {
-    if (codec === "structured") return { codec: CODEC_STRUCTURED, bytes: serialize(value) };
-    if (isPlainJson(value)) return { codec: CODEC_JSON_BINARY, bytes: msgpack.pack(value) };
-    return { codec: CODEC_JSON, bytes: Buffer.from(JSON.stringify(value, rejectUnstorable), "utf8") };
+    encoded = encodePayload(value, codec, headLength);
   } catch (error) {
     if (error instanceof CacheError) throw error;
     throw new CacheError("CACHE_INVALID_VALUE", `value cannot be stored: ${(error as Error).message}`, {
       cause: error,
     });
   }
+  const { id, out } = encoded;
+  out[0] = (id << CODEC_SHIFT) | (expiry === undefined ? 0 : HAS_EXPIRY);
+  if (expiry !== undefined) out.writeDoubleLE(expiry, 1);
+  return out;
 }
 
-export function encodeRecord(payload: Payload, expiry: number | undefined, full: Buffer | undefined): Buffer {
-  let flags = payload.codec << CODEC_SHIFT;
-  let size = 1 + payload.bytes.length;
-  if (expiry !== undefined) {
-    flags |= HAS_EXPIRY;
-    size += 8;
-  }
-  if (full !== undefined) {
-    flags |= HAS_FULL_KEY;
-    size += 4 + full.length;
-  }
-  const out = Buffer.allocUnsafe(size);
-  out[0] = flags;
-  let at = 1;
-  if (expiry !== undefined) at = out.writeDoubleLE(expiry, at);
-  if (full !== undefined) {
-    at = out.writeUInt32LE(full.length, at);
-    at += full.copy(out, at);
-  }
-  payload.bytes.copy(out, at);
+/** The record with the full key it belongs to, as a hashed slot's record must carry. */
+export function withFullKey(record: Buffer, full: Buffer): Buffer {
+  const headLength = record[0]! & HAS_EXPIRY ? 9 : 1;
+  const out = Buffer.allocUnsafe(record.length + 4 + full.length);
+  record.copy(out, 0, 0, headLength);
+  out[0]! |= HAS_FULL_KEY;
+  let at = out.writeUInt32LE(full.length, headLength);
+  at += full.copy(out, at);
+  record.copy(out, at, headLength);
   return out;
 }
 
@@ -96,6 +105,11 @@ export function readHead(record: Buffer): RecordHead {
     at += length;
   }
   return { expiry, full, codec, payloadAt: at };
+}
+
+/** Whether the payload is plain JSON in MessagePack, the one form whose decoded values can be copied cheaply. */
+export function isPlainPayload(head: RecordHead): boolean {
+  return head.codec === CODEC_JSON_BINARY;
 }
 
 export function decodePayload(record: Buffer, head: RecordHead): unknown {

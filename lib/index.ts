@@ -1,5 +1,6 @@
 import { createView, type Core } from "./cache.ts";
 import { acquireEnv } from "./env.ts";
+import { DEFAULT_READ_CACHE_BYTES, ReadCache } from "./read-cache.ts";
 import { SizeBound } from "./size-bound.ts";
 import { CacheError } from "./errors.ts";
 import { checkTtl } from "./ttl.ts";
@@ -42,9 +43,14 @@ export async function openLmdbCache<T = unknown>(opts: CacheOptions): Promise<Ca
   if (maxSizeBytes !== undefined && !(typeof maxSizeBytes === "number" && maxSizeBytes > 0 && Number.isFinite(maxSizeBytes))) {
     throw new CacheError("CACHE_INVALID_OPTION", "maxSizeBytes must be a positive finite number of bytes");
   }
+  const { readCacheBytes = DEFAULT_READ_CACHE_BYTES } = opts;
+  if (!(typeof readCacheBytes === "number" && readCacheBytes >= 0 && Number.isFinite(readCacheBytes))) {
+    throw new CacheError("CACHE_INVALID_OPTION", "readCacheBytes must be a finite number of bytes, 0 or more");
+  }
   const env = await acquireEnv(path, durability);
   const bound = maxSizeBytes === undefined ? undefined : new SizeBound(env.db, maxSizeBytes);
-  const core: Core = { env, db: env.db, now, codec, defaultTtl, bound, closed: false };
+  const reads = readCacheBytes > 0 ? new ReadCache(readCacheBytes) : undefined;
+  const core: Core = { env, db: env.db, now, codec, defaultTtl, bound, reads, closed: false };
   return createView<T>(core, namespace);
 }
 

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { openReferenceLevelCache } from "../harness/baselines/level-cache.ts";
 import { type DataSetEntry, generateDataSet, writeDataSet } from "../harness/migrate-dataset.ts";
 import { dumpLevel, dumpLmdb } from "../harness/migrate-support.ts";
-import { encodeRecord, encodeValue } from "./codec.ts";
+import { encodeRecord, withFullKey } from "./codec.ts";
 import { fullKey, namespacePrefix, storedKey } from "./keys.ts";
 import { type Cache, isCacheError, migrateFromLevel, type MigrateProgress, openLmdbCache } from "./index.ts";
 
@@ -295,7 +295,7 @@ describe("migrateFromLevel, all or nothing", () => {
     // Another long key's record squatting the slot the source key hashes to: a collision.
     const slot = storedKey(fullKey(namespacePrefix(""), long));
     const raw = open<Buffer, Buffer>({ path: to, noSubdir: false, keyEncoding: "binary", encoding: "binary" });
-    raw.putSync(slot.stored, encodeRecord(encodeValue("squatter", "json"), undefined, Buffer.from("y".repeat(2000))));
+    raw.putSync(slot.stored, withFullKey(encodeRecord("squatter", "json", undefined), Buffer.from("y".repeat(2000))));
     await raw.close();
     const before = await dumpLmdb(to);
 

@@ -4,7 +4,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { open as openLmdb, type RootDatabase } from "lmdb";
-import { decodePayload, encodeRecord, encodeValue, readHead } from "./codec.ts";
+import { decodePayload, encodeRecord, readHead, withFullKey } from "./codec.ts";
 import { acquireEnv, releaseEnv, type SharedEnv } from "./env.ts";
 import { CacheError } from "./errors.ts";
 import { ALL_ENTRIES, fullKey, namespacePrefix, type StoredKey, storedKey } from "./keys.ts";
@@ -206,7 +206,8 @@ function targetRecord(db: Db, slot: StoredKey): Buffer | undefined {
 
 /** The record this library stores for a source entry. */
 function recordOf(entry: SourceEntry, slot: StoredKey): Buffer {
-  return encodeRecord(encodeValue(entry.value, "json"), entry.expiry, slot.full);
+  const record = encodeRecord(entry.value, "json", entry.expiry);
+  return slot.full === undefined ? record : withFullKey(record, slot.full);
 }
 
 /** Whether a target record holds exactly this value and expiry: the same bytes, or else the same decoded value. */

@@ -22,6 +22,11 @@ export type CacheOptions = Readonly<{
   durability?: Durability;
   /** Upper bound, in bytes, of the pages holding live entries; puts past it reject with `CACHE_FULL`. */
   maxSizeBytes?: number;
+  /**
+   * Budget, in bytes of stored records, for the decoded values this open keeps of records it read
+   * more than once (4 MiB unless given; 0 turns it off). Every get still reads the stored record.
+   */
+  readCacheBytes?: number;
 }>;
 
 export type PutOptions = Readonly<{ ttlMs?: Millis }>;

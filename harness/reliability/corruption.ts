@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { encodeRecord, encodeValue } from "../../lib/codec.ts";
+import { encodeRecord } from "../../lib/codec.ts";
 import { isCacheError, openLmdbCache, resetCache, verifyCache } from "../../lib/index.ts";
 import { fullKey, namespacePrefix, storedKey } from "../../lib/keys.ts";
 import { atLeast, type CampaignContext, type CampaignResult, type Table, sample, zero } from "./campaign.ts";
@@ -21,7 +21,7 @@ const RECORDS: [string, Buffer][] = [
   ["empty record", Buffer.alloc(0)],
   ["expiry cut short", Buffer.from([0x01, 1, 2])],
   ["stored full key longer than the record", Buffer.from([0x02, 9, 0, 0, 0, 1])],
-  ["MessagePack payload cut short", Buffer.concat([encodeRecord(encodeValue({ a: "long enough text" }, "json"), undefined, undefined).subarray(0, 6)])],
+  ["MessagePack payload cut short", Buffer.concat([encodeRecord({ a: "long enough text" }, "json", undefined).subarray(0, 6)])],
   ["JSON payload that is not JSON", Buffer.from([0x00, 0x7b, 0x22])],
   ["structured payload that is not V8's", Buffer.from([0x04, 0xff, 0x0f, 0x6f, 0x22])],
 ];

@@ -1,0 +1,144 @@
+// Decoding a value is most of the cost of a get. Each open keeps the decoded form of values it
+// has read more than once, with a copy of the record they were decoded from. Every get still reads
+// the record from a fresh snapshot; only when it is byte for byte the kept one is decoding skipped,
+// so a write by any process is seen exactly as without this cache. The caller gets a fresh copy,
+// which costs a fraction of a decode: a plain JSON value is objects, arrays and immutable primitives.
+
+/** The default budget: bytes of kept records (their decoded values take about 2 to 3 times more). */
+export const DEFAULT_READ_CACHE_BYTES = 4 * 1024 * 1024;
+
+/** What a remembered key costs beyond its record: the map slot, the entry and the key's characters. */
+const ENTRY_OVERHEAD = 64;
+
+type Kept = {
+  readonly keys: Map<string, Kept>;
+  readonly key: string;
+  /** The record the value was decoded from; undefined while the key has been read only once. */
+  record: Buffer | undefined;
+  value: unknown;
+  size: number;
+};
+
+/** What `hit` returns when no value decoded from that exact record is kept. */
+export const MISS: unique symbol = Symbol("miss");
+
+/**
+ * Copies a value decoded from plain JSON: every object and array anew, the primitives shared. Spread
+ * and slice copy a whole level at once (and define keys, so even "__proto__" stays a plain key).
+ */
+export function copyPlain(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) {
+    const out = value.slice();
+    for (let i = 0; i < out.length; i++) {
+      const item: unknown = out[i];
+      if (typeof item === "object" && item !== null) out[i] = copyPlain(item);
+    }
+    return out;
+  }
+  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const key in out) {
+    const item = out[key];
+    if (typeof item === "object" && item !== null) out[key] = copyPlain(item);
+  }
+  return out;
+}
+
+/** One budget and one order of forgetting for all the namespaces of an open. */
+export class ReadCache {
+  private readonly spaces = new Map<string, ReadSpace>();
+  /** Keys in the order they were first read: the oldest is forgotten first. */
+  private order: Kept[] = [];
+  private oldest = 0;
+  private bytes = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  /** What the kept entries count against the budget. */
+  get usedBytes(): number {
+    return this.bytes;
+  }
+
+  /** The kept values of one namespace. */
+  space(namespace: string): ReadSpace {
+    let space = this.spaces.get(namespace);
+    if (space === undefined) {
+      space = new ReadSpace(this);
+      this.spaces.set(namespace, space);
+    }
+    return space;
+  }
+
+  /** Forgets everything: on close, so a closed cache that is still referenced holds no values. */
+  clear(): void {
+    for (const space of this.spaces.values()) space.clear();
+    this.spaces.clear();
+    this.order = [];
+    this.oldest = 0;
+    this.bytes = 0;
+  }
+
+  add(kept: Kept): void {
+    kept.keys.set(kept.key, kept);
+    this.order.push(kept);
+    this.bytes += kept.size;
+    this.trim();
+  }
+
+  resize(kept: Kept, size: number): void {
+    this.bytes += size - kept.size;
+    kept.size = size;
+    this.trim();
+  }
+
+  /** Forgets the oldest entries while over budget. */
+  private trim(): void {
+    while (this.bytes > this.maxBytes && this.oldest < this.order.length) {
+      const old = this.order[this.oldest++]!;
+      old.keys.delete(old.key);
+      this.bytes -= old.size;
+    }
+    // Drop the forgotten head of the queue once it is most of it.
+    if (this.oldest > 1024 && this.oldest * 2 > this.order.length) {
+      this.order = this.order.slice(this.oldest);
+      this.oldest = 0;
+    }
+  }
+}
+
+export class ReadSpace {
+  private readonly keys = new Map<string, Kept>();
+
+  constructor(private readonly cache: ReadCache) {}
+
+  clear(): void {
+    this.keys.clear();
+  }
+
+  /** The kept value decoded from exactly `record`, as a fresh copy; `MISS` when none is kept. */
+  hit(key: string, record: Buffer): unknown {
+    const kept = this.keys.get(key);
+    if (kept?.record === undefined || !kept.record.equals(record)) return MISS;
+    return copyPlain(kept.value);
+  }
+
+  /**
+   * After decoding `record` to `value` on a miss: the first read of a key only marks it, so values
+   * read once (a scan through gets) cost no copies; a later read keeps the value. Returns the value
+   * the caller may have: `value` itself, or a copy when `value` is now kept.
+   */
+  remember(key: string, record: Buffer, value: unknown): unknown {
+    const size = ENTRY_OVERHEAD + 2 * key.length + record.length;
+    // A value larger than a quarter of the budget would push out most of the rest: not kept.
+    if (4 * size > this.cache.maxBytes) return value;
+    const kept = this.keys.get(key);
+    if (kept === undefined) {
+      this.cache.add({ keys: this.keys, key, record: undefined, value: undefined, size: ENTRY_OVERHEAD + 2 * key.length });
+      return value;
+    }
+    kept.record = Buffer.from(record);
+    kept.value = value;
+    this.cache.resize(kept, size);
+    return this.keys.get(key) === kept ? copyPlain(value) : value;
+  }
+}
