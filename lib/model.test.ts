@@ -195,7 +195,7 @@ describe("model", () => {
   it("behaves like an in-memory map with expiry, over every method", async () => {
     await fc.assert(
       // The read cache: as it comes, off, and so small that it keeps few values and forgets often.
-      fc.asyncProperty(fc.commands(commands, { maxCommands: 60 }), fc.constantFrom(undefined, 0, 600), async (cmds, readCacheBytes) => {
+      fc.asyncProperty(fc.commands(commands, { maxCommands: 60 }), fc.constantFrom(undefined, 0, 2000), async (cmds, readCacheBytes) => {
         const path = tempDir();
         const clock = manualClock();
         const cache = await openLmdbCache({ path, now: clock.now, readCacheBytes });

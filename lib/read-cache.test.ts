@@ -2,7 +2,7 @@ import { execaSync } from "execa";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { openLmdbCache } from "./index.ts";
-import { copyPlain, MISS, ReadCache } from "./read-cache.ts";
+import { copyPlain, fingerprint, MISS, ReadCache } from "./read-cache.ts";
 import { fixture, manualClock, tempDir } from "./test-support.ts";
 
 const profile = () => ({ name: "Ada", roles: ["admin", "viewer"], prefs: { theme: "dark", sizes: [1, 2, { deep: true }] } });
@@ -99,6 +99,29 @@ describe("read cache", () => {
     reads.clear();
     expect(space.hit("k", Buffer.alloc(10))).toBe(MISS);
     expect(reads.usedBytes).toBe(0);
+  });
+
+  it("keeps nothing from a pass that reads every key once, and keeps them on the next pass", () => {
+    const reads = new ReadCache(1024 * 1024);
+    const space = reads.space("");
+    const pass = () => {
+      for (let i = 0; i < 1000; i++) space.remember(`k${i}`, Buffer.alloc(100, i), i);
+    };
+    pass();
+    expect(reads.usedBytes).toBe(0);
+    pass();
+    expect(reads.usedBytes).toBeGreaterThan(1000 * 100);
+    expect(space.hit("k7", Buffer.alloc(100, 7))).toBe(7);
+  });
+
+  it("marks a key read once in its own namespace only", () => {
+    const reads = new ReadCache(1024 * 1024);
+    const [a, b] = [reads.space("a"), reads.space("b")];
+    a.remember("k", Buffer.alloc(10), "a");
+    b.remember("k", Buffer.alloc(10), "b");
+    expect(b.hit("k", Buffer.alloc(10))).toBe(MISS);
+    expect(fingerprint(0, "k")).not.toBe(fingerprint(1, "k"));
+    expect(fingerprint(0, "x".repeat(200))).not.toBe(fingerprint(0, "x".repeat(201)));
   });
 
   it("does not keep a value larger than a quarter of its budget", () => {

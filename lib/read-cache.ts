@@ -7,14 +7,14 @@
 /** The default budget: bytes of kept records (their decoded values take about 2 to 3 times more). */
 export const DEFAULT_READ_CACHE_BYTES = 4 * 1024 * 1024;
 
-/** What a remembered key costs beyond its record and its characters (measured: about 120 bytes in V8). */
+/** What a kept key costs beyond its record and its characters (measured: about 120 bytes in V8). */
 const ENTRY_OVERHEAD = 128;
 
 type Kept = {
   readonly keys: Map<string, Kept>;
   readonly key: string;
-  /** The record the value was decoded from; undefined while the key has been read only once. */
-  record: Buffer | undefined;
+  /** The record the value was decoded from. */
+  record: Buffer;
   value: unknown;
   size: number;
 };
@@ -44,15 +44,65 @@ export function copyPlain(value: unknown): unknown {
   return out;
 }
 
+/** Characters of a key's head and tail that its fingerprint reads: enough to tell keys apart. */
+const FINGERPRINT_SPAN = 64;
+
+/** A 32-bit FNV-1a hash of a namespace number and a key's head, tail and length; never 0. */
+export function fingerprint(space: number, key: string): number {
+  let h = Math.imul(0x811c9dc5 ^ space, 0x01000193);
+  const n = key.length;
+  const head = Math.min(n, FINGERPRINT_SPAN);
+  for (let i = 0; i < head; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  for (let i = Math.max(head, n - FINGERPRINT_SPAN); i < n; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ n, 0x01000193) >>> 0;
+  return h === 0 ? 1 : h;
+}
+
+/**
+ * Keys read once, as fingerprints in a fixed table: a pass that reads every key once costs no memory
+ * beyond the table. Two keys that share a slot push each other out; two that share a fingerprint
+ * count as one. Either way the worst is a value kept a read early or late.
+ */
+class SeenOnce {
+  private readonly slots: Uint32Array;
+  private readonly shift: number;
+
+  constructor(budgetBytes: number) {
+    // About one slot per 256 bytes of budget: several for every value the budget can keep.
+    const bits = Math.min(20, Math.max(10, Math.ceil(Math.log2(budgetBytes / 256))));
+    this.slots = new Uint32Array(1 << bits);
+    this.shift = 32 - bits;
+  }
+
+  /** Whether the key was read once before (then it is taken off); if not, it is marked. */
+  again(space: number, key: string): boolean {
+    const print = fingerprint(space, key);
+    const slot = Math.imul(print, 0x9e3779b1) >>> this.shift;
+    if (this.slots[slot] === print) {
+      this.slots[slot] = 0;
+      return true;
+    }
+    this.slots[slot] = print;
+    return false;
+  }
+
+  clear(): void {
+    this.slots.fill(0);
+  }
+}
+
 /** One budget and one order of forgetting for all the namespaces of an open. */
 export class ReadCache {
   private readonly spaces = new Map<string, ReadSpace>();
-  /** Keys in the order they were first read: the oldest is forgotten first. */
+  private readonly seen: SeenOnce;
+  /** Kept keys in the order they were kept: the oldest is forgotten first. */
   private order: Kept[] = [];
   private oldest = 0;
   private bytes = 0;
 
-  constructor(readonly maxBytes: number) {}
+  constructor(readonly maxBytes: number) {
+    this.seen = new SeenOnce(maxBytes);
+  }
 
   /** What the kept entries count against the budget. */
   get usedBytes(): number {
@@ -63,7 +113,7 @@ export class ReadCache {
   space(namespace: string): ReadSpace {
     let space = this.spaces.get(namespace);
     if (space === undefined) {
-      space = new ReadSpace(this);
+      space = new ReadSpace(this, this.seen, this.spaces.size);
       this.spaces.set(namespace, space);
     }
     return space;
@@ -73,6 +123,7 @@ export class ReadCache {
   clear(): void {
     for (const space of this.spaces.values()) space.clear();
     this.spaces.clear();
+    this.seen.clear();
     this.order = [];
     this.oldest = 0;
     this.bytes = 0;
@@ -109,7 +160,11 @@ export class ReadCache {
 export class ReadSpace {
   private readonly keys = new Map<string, Kept>();
 
-  constructor(private readonly cache: ReadCache) {}
+  constructor(
+    private readonly cache: ReadCache,
+    private readonly seen: SeenOnce,
+    private readonly id: number,
+  ) {}
 
   clear(): void {
     this.keys.clear();
@@ -118,13 +173,13 @@ export class ReadSpace {
   /** The kept value decoded from exactly `record`, as a fresh copy; `MISS` when none is kept. */
   hit(key: string, record: Buffer): unknown {
     const kept = this.keys.get(key);
-    if (kept?.record === undefined || !kept.record.equals(record)) return MISS;
+    if (kept === undefined || !kept.record.equals(record)) return MISS;
     return copyPlain(kept.value);
   }
 
   /**
    * After decoding `record` to `value` on a miss: the first read of a key only marks it, so values
-   * read once (a scan through gets) cost no copies; a later read keeps the value. Returns the value
+   * read once (a scan through gets) are not kept; a later read keeps the value. Returns the value
    * the caller may have: `value` itself, or a copy when `value` is now kept.
    */
   remember(key: string, record: Buffer, value: unknown): unknown {
@@ -133,12 +188,13 @@ export class ReadSpace {
     if (4 * size > this.cache.maxBytes) return value;
     const kept = this.keys.get(key);
     if (kept === undefined) {
-      this.cache.add({ keys: this.keys, key, record: undefined, value: undefined, size: ENTRY_OVERHEAD + 2 * key.length });
-      return value;
+      if (!this.seen.again(this.id, key)) return value;
+      this.cache.add({ keys: this.keys, key, record: Buffer.from(record), value, size });
+    } else {
+      kept.record = Buffer.from(record);
+      kept.value = value;
+      this.cache.resize(kept, size);
     }
-    kept.record = Buffer.from(record);
-    kept.value = value;
-    this.cache.resize(kept, size);
-    return this.keys.get(key) === kept ? copyPlain(value) : value;
+    return this.keys.has(key) ? copyPlain(value) : value;
   }
 }
