@@ -36,11 +36,24 @@ let scratch = Buffer.allocUnsafe(64 * 1024);
  * (which copies it) before anything else runs. Saves an allocation on every read.
  */
 export function transientFullKey(prefix: Buffer, key: string): Buffer {
+  const p = prefix.length;
+  const n = key.length;
+  if (p + n * 3 > scratch.length) scratch = Buffer.allocUnsafe(p + n * 3);
+  // Short prefixes and short ASCII keys, the common case, are copied by hand: half the time of the
+  // calls into Buffer#copy and Buffer#write.
+  if (p <= 32) for (let i = 0; i < p; i++) scratch[i] = prefix[i]!;
+  else prefix.copy(scratch, 0);
+  if (n <= 128) {
+    let i = 0;
+    for (; i < n; i++) {
+      const unit = key.charCodeAt(i);
+      if (unit >= 0x80) break;
+      scratch[p + i] = unit;
+    }
+    if (i === n) return scratch.subarray(0, p + n);
+  }
   if (!key.isWellFormed()) return fullKey(prefix, key);
-  const most = prefix.length + key.length * 3;
-  if (most > scratch.length) scratch = Buffer.allocUnsafe(most);
-  prefix.copy(scratch, 0);
-  return scratch.subarray(0, prefix.length + scratch.write(key, prefix.length, "utf8"));
+  return scratch.subarray(0, p + scratch.write(key, p, "utf8"));
 }
 
 export function fullKey(prefix: Buffer, key: string): Buffer {
