@@ -16,7 +16,7 @@ const KNOWN_FLAGS = HAS_EXPIRY | HAS_FULL_KEY | CODEC_MASK;
 const CODEC_JSON = 0;
 const CODEC_STRUCTURED = 1;
 const CODEC_UNDEFINED = 2;
-/** JSON semantics in MessagePack bytes: for plain JSON values, which it decodes in half JSON.parse's time. */
+/** JSON semantics in MessagePack bytes: for plain JSON values, which it encodes and decodes faster than JSON text. */
 const CODEC_JSON_BINARY = 3;
 
 const msgpack = new Packr({ useRecords: false, mapsAsObjects: true });
