@@ -7,9 +7,8 @@ import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { openLmdbCache } from "../../lib/index.ts";
 import type { Cache, CacheOptions } from "../../lib/types.ts";
-import { type CampaignContext, type CampaignResult, zero } from "./campaign.ts";
+import { type CampaignContext, type CampaignFindings, zero } from "./campaign.ts";
 import { runChild, startChild } from "./child.ts";
-import { round } from "./stats.ts";
 
 type Env = { cache: Cache<unknown>; structured: Cache<unknown>; dir: string; file: string; openInChild: (path: unknown) => Promise<string> };
 
@@ -209,8 +208,7 @@ const ROWS: Row[] = [
 
 type Dump = { entries: [string, string][] };
 
-export async function runBadInput(context: CampaignContext, settings: { openTimeoutMs: number }): Promise<CampaignResult> {
-  const started = performance.now();
+export async function runBadInput(context: CampaignContext, settings: { openTimeoutMs: number }): Promise<CampaignFindings> {
   const dir = mkdtempSync(join(tmpdir(), "reliability-input-"));
   const path = join(dir, "cache");
   const file = join(dir, "a-file");
@@ -268,7 +266,6 @@ export async function runBadInput(context: CampaignContext, settings: { openTime
     return {
       id: "bad-input",
       title: "Bad input",
-      seconds: round((performance.now() - started) / 1000, 1),
       figures: [
         { name: "bad-input rows", value: ROWS.length },
         { name: "rows where the caller got something other than expected", value: unexpected, rule: zero },

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { verifyCache } from "../../lib/index.ts";
-import { atLeast, type CampaignContext, type CampaignResult, sample, zero } from "./campaign.ts";
+import { atLeast, type CampaignContext, type CampaignFindings, sample, zero } from "./campaign.ts";
 import { runChild } from "./child.ts";
 import { round } from "./stats.ts";
 
@@ -15,8 +15,7 @@ export type BusySettings = { entries: number; writers: number; rounds: number; s
 type Written = { batches: number; errors: string[] };
 type Verified = { count: number; bad: number };
 
-export async function runBusyWriters(context: CampaignContext, settings: BusySettings): Promise<CampaignResult> {
-  const started = performance.now();
+export async function runBusyWriters(context: CampaignContext, settings: BusySettings): Promise<CampaignFindings> {
   const script = context.bundles.script("busy-writer");
   const dir = mkdtempSync(join(tmpdir(), "reliability-busy-"));
   const failures: string[] = [];
@@ -60,7 +59,6 @@ export async function runBusyWriters(context: CampaignContext, settings: BusySet
     return {
       id: "busy-writers",
       title: "Busy writers",
-      seconds: round((performance.now() - started) / 1000, 1),
       figures: [
         { name: "rounds of concurrent writers", value: rows.length },
         { name: "batches committed", value: batches, rule: atLeast(1) },

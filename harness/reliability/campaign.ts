@@ -20,6 +20,9 @@ export type CampaignResult = {
   failures: string[];
 };
 
+/** What a campaign reports; the runner adds how long it took. */
+export type CampaignFindings = Omit<CampaignResult, "seconds">;
+
 export type CampaignContext = {
   bundles: Bundles;
   seed: number;

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { WALL_TOLERANCE_MS, wallNow } from "./time.ts";
-import { atMost, type CampaignContext, type CampaignResult, zero } from "./campaign.ts";
+import { atMost, type CampaignContext, type CampaignFindings, zero } from "./campaign.ts";
 import { runChild } from "./child.ts";
 import { round } from "./stats.ts";
 
@@ -15,11 +15,10 @@ export type ClockSettings = { skews: number[]; count: number; gapMs: number; ttl
 
 type ReaderResult = { reads: number; keys: number; maxLateMs: number; early: number; maxEarlyMs: number };
 
-export async function runClocks(context: CampaignContext, settings: ClockSettings): Promise<CampaignResult> {
-  const started = performance.now();
+export async function runClocks(context: CampaignContext, settings: ClockSettings): Promise<CampaignFindings> {
   const failures: string[] = [];
   const rows: (string | number)[][] = [];
-  const figures: CampaignResult["figures"] = [];
+  const figures: CampaignFindings["figures"] = [];
   for (const skew of settings.skews) {
     for (const direction of skew === 0 ? [0] : [-1, 1]) {
       const dir = mkdtempSync(join(tmpdir(), "reliability-clock-"));
@@ -59,7 +58,6 @@ export async function runClocks(context: CampaignContext, settings: ClockSetting
   return {
     id: "clocks",
     title: "Clocks",
-    seconds: round((performance.now() - started) / 1000, 1),
     figures,
     tables: [
       {

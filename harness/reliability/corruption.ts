@@ -7,11 +7,10 @@ import { join } from "node:path";
 import { encodeRecord } from "../../lib/codec.ts";
 import { isCacheError, openLmdbCache, resetCache, verifyCache } from "../../lib/index.ts";
 import { fullKey, namespacePrefix, storedKey } from "../../lib/keys.ts";
-import { atLeast, type CampaignContext, type CampaignResult, type Table, sample, zero } from "./campaign.ts";
+import { atLeast, type CampaignContext, type CampaignFindings, type Table, sample, zero } from "./campaign.ts";
 import { runChild, startChild } from "./child.ts";
 import { BASE_ENTRIES, baseKey, baseTtl, baseValue, type ScanReport } from "./corruption-plan.ts";
 import { type Rng, seededRng } from "./rng.ts";
-import { round } from "./stats.ts";
 
 export type CorruptionSettings = { damages: number };
 
@@ -147,8 +146,7 @@ function outcomeOf(t: Trial): string {
   return all.length === 0 ? "clean (damage in unused space)" : all.join(", ");
 }
 
-export async function runCorruption(context: CampaignContext, settings: CorruptionSettings): Promise<CampaignResult> {
-  const started = performance.now();
+export async function runCorruption(context: CampaignContext, settings: CorruptionSettings): Promise<CampaignFindings> {
   const rng = seededRng(context.seed ^ 0x636f7272);
   const script = context.bundles.script("damaged-open");
   const dir = mkdtempSync(join(tmpdir(), "reliability-corrupt-"));
@@ -255,7 +253,6 @@ export async function runCorruption(context: CampaignContext, settings: Corrupti
     return {
       id: "corruption",
       title: "Corruption",
-      seconds: round((performance.now() - started) / 1000, 1),
       figures: [
         { name: "damaged records tried (get, has, entries, sweep, del)", value: RECORDS.length },
         { name: "damaged records not reported as CACHE_CORRUPT or not removed by del", value: recordMisses, rule: zero },

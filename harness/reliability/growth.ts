@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { atLeast, atMost, type CampaignContext, type CampaignResult, sample, zero } from "./campaign.ts";
+import { atLeast, atMost, type CampaignContext, type CampaignFindings, sample, zero } from "./campaign.ts";
 import { runChild, startChild } from "./child.ts";
 import { growKey } from "./growth-plan.ts";
 import { round } from "./stats.ts";
@@ -47,8 +47,7 @@ function missing(written: Written, perBatch: number, found: Verified["found"][st
   return out;
 }
 
-export async function runGrowth(context: CampaignContext, settings: GrowthSettings): Promise<CampaignResult> {
-  const started = performance.now();
+export async function runGrowth(context: CampaignContext, settings: GrowthSettings): Promise<CampaignFindings> {
   const script = context.bundles.script("grow-writer");
   const failures: string[] = [];
   const dir = mkdtempSync(join(tmpdir(), "reliability-growth-"));
@@ -100,7 +99,6 @@ export async function runGrowth(context: CampaignContext, settings: GrowthSettin
     return {
       id: "growth",
       title: "Growth",
-      seconds: round((performance.now() - started) / 1000, 1),
       figures: [
         { name: "bytes written by 4 processes, no map size given", value: round(writtenBytes / MiB), unit: "MiB", rule: atLeast(round(settings.totalBytes / MiB)) },
         { name: "bytes read back whole", value: round(readBytes / MiB), unit: "MiB", rule: atLeast(round(settings.totalBytes / MiB)) },

@@ -8,8 +8,7 @@ import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
 import { openLmdbCache } from "../../lib/index.ts";
 import { fullKey, namespacePrefix, storedKey } from "../../lib/keys.ts";
-import { atLeast, type CampaignContext, type CampaignResult, zero } from "./campaign.ts";
-import { round } from "./stats.ts";
+import { atLeast, type CampaignContext, type CampaignFindings, zero } from "./campaign.ts";
 
 export type FuzzSettings = { keys: number; sample: number };
 
@@ -26,8 +25,7 @@ const text = (maxLength: number) => fc.string({ unit: char, maxLength });
 const longKey = fc.tuple(fc.integer({ min: 1850, max: 4000 }), text(4)).map(([n, tail]) => "L".repeat(n) + tail);
 const pair = fc.tuple(fc.oneof({ weight: 1, arbitrary: fc.constant("") }, { weight: 3, arbitrary: text(6) }), fc.oneof({ weight: 200, arbitrary: text(12) }, { weight: 1, arbitrary: longKey }));
 
-export async function runKeyFuzz(context: CampaignContext, settings: FuzzSettings): Promise<CampaignResult> {
-  const started = performance.now();
+export async function runKeyFuzz(context: CampaignContext, settings: FuzzSettings): Promise<CampaignFindings> {
   const owners = new Map<string, string>();
   const sample: [string, string][] = [];
   const collisions: string[] = [];
@@ -89,7 +87,6 @@ export async function runKeyFuzz(context: CampaignContext, settings: FuzzSetting
   return {
     id: "key-fuzz",
     title: "Key fuzz",
-    seconds: round((performance.now() - started) / 1000, 1),
     figures: [
       { name: "(namespace, key) pairs generated", value: generated },
       { name: "distinct pairs given their stored key", value: distinct, rule: atLeast(settings.keys) },

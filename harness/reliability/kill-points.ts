@@ -5,7 +5,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monotonicNow } from "./time.ts";
-import { atLeast, type CampaignContext, type CampaignResult, sample, zero } from "./campaign.ts";
+import { atLeast, type CampaignContext, type CampaignFindings, sample, zero } from "./campaign.ts";
 import { type Child, runChild, startChild } from "./child.ts";
 import { KILL_MODES, type KillMode, type KillWriterJob, type LastAck, PHASES, type Phase, checkWriter } from "./kill-plan.ts";
 import { lockFilePath, ownerOf, WRITE_LOCK_AT } from "./lock-file.ts";
@@ -61,8 +61,7 @@ function lockOwner(fd: number): number {
   return ownerOf(word.readInt32LE(0));
 }
 
-export async function runKillPoints(context: CampaignContext, settings: KillSettings): Promise<CampaignResult> {
-  const started = performance.now();
+export async function runKillPoints(context: CampaignContext, settings: KillSettings): Promise<CampaignFindings> {
   const rng = seededRng(context.seed ^ 0x6b696c6c);
   const kills: Kill[] = [];
   const waits: number[] = [];
@@ -218,7 +217,6 @@ export async function runKillPoints(context: CampaignContext, settings: KillSett
   return {
     id: settings.durability === "fsync" ? "kill-points-fsync" : "kill-points",
     title: settings.durability === "fsync" ? "Kill points, durability fsync" : "Kill points",
-    seconds: round((performance.now() - started) / 1000, 1),
     figures: [
       { name: "kill points (SIGKILL of a writer)", value: kills.length + migration.kills, rule: atLeast(settings.kills) },
       ...(["set", "batch", "sweep", "lazy"] as const).map((phase) => ({

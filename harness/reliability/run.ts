@@ -2,7 +2,7 @@
 import { runBadInput } from "./bad-input.ts";
 import { runBusyWriters } from "./busy-writers.ts";
 import { bundleWorkers } from "./bundle.ts";
-import { type CampaignResult, holds } from "./campaign.ts";
+import { type CampaignFindings, type CampaignResult, holds } from "./campaign.ts";
 import { runClocks } from "./clocks.ts";
 import { runCorruption } from "./corruption.ts";
 import { runGrowth } from "./growth.ts";
@@ -10,6 +10,7 @@ import { runKeyFuzz } from "./key-fuzz.ts";
 import { runKillPoints } from "./kill-points.ts";
 import type { ReliabilityReport } from "./report.ts";
 import { runStaleReaders } from "./stale-readers.ts";
+import { round } from "./stats.ts";
 
 const MiB = 1024 * 1024;
 
@@ -82,7 +83,7 @@ export async function runReliability(options: {
   const campaigns: CampaignResult[] = [];
   const want = (id: CampaignId) => options.only === undefined || options.only.includes(id);
   try {
-    const steps: [CampaignId, () => Promise<CampaignResult>][] = [
+    const steps: [CampaignId, () => Promise<CampaignFindings>][] = [
       ["kill-points", () => runKillPoints(context, settings.kill)],
       ["kill-points-fsync", () => runKillPoints(context, settings.killFsync)],
       ["stale-readers", () => runStaleReaders(context, settings.stale)],
@@ -96,7 +97,9 @@ export async function runReliability(options: {
     for (const [id, run] of steps) {
       if (!want(id)) continue;
       options.log(`${id}: starting`);
-      const result = await run();
+      const begun = performance.now();
+      const findings = await run();
+      const result: CampaignResult = { ...findings, seconds: round((performance.now() - begun) / 1000, 1) };
       campaigns.push(result);
       const broken = result.figures.filter((f) => !holds(f));
       options.log(`${id}: ${result.seconds} s, ${broken.length === 0 ? "every rule holds" : `${broken.length} rules broken: ${broken.map((f) => f.name).join("; ")}`}`);

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { atLeast, type CampaignContext, type CampaignResult, zero } from "./campaign.ts";
+import { atLeast, type CampaignContext, type CampaignFindings, zero } from "./campaign.ts";
 import { type Child, runChild, startChild } from "./child.ts";
 import type { KillWriterJob } from "./kill-plan.ts";
 import { readLockTable, staleSlots } from "./lock-file.ts";
@@ -34,8 +34,7 @@ function startUntil(script: string, job: unknown, word: string, onLine?: (line: 
   return { child, reached };
 }
 
-export async function runStaleReaders(context: CampaignContext, settings: StaleSettings): Promise<CampaignResult> {
-  const started = performance.now();
+export async function runStaleReaders(context: CampaignContext, settings: StaleSettings): Promise<CampaignFindings> {
   const rng = seededRng(context.seed ^ 0x72656164);
   const dir = mkdtempSync(join(tmpdir(), "reliability-stale-"));
   const path = join(dir, "cache");
@@ -166,7 +165,6 @@ export async function runStaleReaders(context: CampaignContext, settings: StaleS
     return {
       id: "stale-readers",
       title: "Stale readers",
-      seconds: round((performance.now() - started) / 1000, 1),
       figures: [
         { name: "readers killed holding a snapshot", value: killed, rule: atLeast(settings.readers) },
         { name: "of them, snapshot seen in the lock file at the kill", value: confirmed, rule: atLeast(settings.readers) },
