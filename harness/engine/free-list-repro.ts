@@ -11,29 +11,26 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { execa } from "execa";
 import * as lmdb from "lmdb";
+import { loadedEngine } from "../../lib/engine.ts";
+import { type Rng, seededRng } from "../reliability/rng.ts";
 
 const ENTRIES = 100_000;
 const BATCH = 100;
 const key = (i: number) => Buffer.from(`key:${String(i).padStart(6, "0")}`);
-const value = (random: () => number, fill: number) => Buffer.alloc(200 + Math.floor(random() * 1600), fill);
+const value = (rng: Rng, fill: number) => Buffer.alloc(rng.int(200, 1799), fill);
 
 function store(path: string, fsync: boolean) {
   return lmdb.open<Buffer, Buffer>({ path, noSubdir: false, noSync: !fsync, overlappingSync: false, keyEncoding: "binary", encoding: "binary" });
 }
 
-function lcg(seed: number): () => number {
-  let state = seed;
-  return () => (state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-}
-
 async function writer(path: string, seconds: number, fsync: boolean): Promise<void> {
   const db = store(path, fsync);
-  const random = lcg(process.pid);
+  const rng = seededRng(process.pid);
   const end = Date.now() + seconds * 1000;
   let batches = 0;
   while (Date.now() < end) {
     db.transactionSync(() => {
-      for (let j = 0; j < BATCH; j++) db.putSync(key(Math.floor(random() * ENTRIES)), value(random, 2));
+      for (let j = 0; j < BATCH; j++) db.putSync(key(rng.int(0, ENTRIES - 1)), value(rng, 2));
     });
     batches++;
   }
@@ -54,14 +51,14 @@ async function main(): Promise<number> {
     await writer(values["as-writer"], Number(values.seconds), values.fsync);
     return 0;
   }
-  console.log((lmdb as unknown as { version: { versionString: string } }).version.versionString);
+  console.log(loadedEngine()?.versionString ?? "unknown LMDB");
   const dir = mkdtempSync(join(tmpdir(), "lmdb-free-list-"));
   try {
     const db = store(dir, values.fsync);
-    const random = lcg(1);
+    const rng = seededRng(1);
     for (let start = 0; start < ENTRIES; start += 1000) {
       db.transactionSync(() => {
-        for (let i = start; i < start + 1000; i++) db.putSync(key(i), value(random, 1));
+        for (let i = start; i < start + 1000; i++) db.putSync(key(i), value(rng, 1));
       });
     }
     await db.close();
