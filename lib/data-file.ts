@@ -9,6 +9,9 @@ import { CacheError } from "./errors.ts";
 // main tree root u64 @128, transaction id u64 @144. The file may legitimately end before the meta's
 // last page (pages the free list holds need not have been written), but never before a tree's root.
 
+/** Byte offsets within a meta page (LMDB 0.9.29's layout above); the damage campaign writes at them too. */
+export const META_AT = { magic: 16, version: 20, pageSize: 40, freeRoot: 80, mainRoot: 128, txnId: 144 } as const;
+
 const MAGIC = 0xbeefc0de;
 /** Where lmdb-js's prebuilt LMDB 0.9.90 (data version 2, 24-byte page header) puts its magic. */
 const V2_MAGIC_AT = 24;
@@ -22,12 +25,12 @@ const NO_PAGE = 0xffffffffffffffffn;
 
 function readMeta(bytes: Buffer, at: number): Meta | string {
   if (bytes.length < at + HEADER_BYTES) return "meta page is cut short";
-  if (bytes.readUInt32LE(at + 16) !== MAGIC) return "meta page has no LMDB magic";
-  if (bytes.readUInt32LE(at + 20) !== VERSION) return "meta page has another LMDB version";
-  const pageSize = bytes.readUInt32LE(at + 40);
+  if (bytes.readUInt32LE(at + META_AT.magic) !== MAGIC) return "meta page has no LMDB magic";
+  if (bytes.readUInt32LE(at + META_AT.version) !== VERSION) return "meta page has another LMDB version";
+  const pageSize = bytes.readUInt32LE(at + META_AT.pageSize);
   if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0) return "meta page has a bad page size";
-  const roots = [bytes.readBigUInt64LE(at + 80), bytes.readBigUInt64LE(at + 128)].filter((root) => root !== NO_PAGE);
-  return { pageSize, roots, txnId: bytes.readBigUInt64LE(at + 144) };
+  const roots = [bytes.readBigUInt64LE(at + META_AT.freeRoot), bytes.readBigUInt64LE(at + META_AT.mainRoot)].filter((root) => root !== NO_PAGE);
+  return { pageSize, roots, txnId: bytes.readBigUInt64LE(at + META_AT.txnId) };
 }
 
 function damaged(path: string, why: string): CacheError {

@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeRecord } from "../../lib/codec.ts";
+import { META_AT } from "../../lib/data-file.ts";
 import { isCacheError, openLmdbCache, resetCache, verifyCache } from "../../lib/index.ts";
 import { fullKey, namespacePrefix, storedKey } from "../../lib/keys.ts";
 import { atLeast, type CampaignContext, type CampaignFindings, type Table, sample, zero } from "./campaign.ts";
@@ -28,11 +29,10 @@ const RECORDS: [string, Buffer][] = [
 type Damage = { kind: string; region: "header" | "truncation" | "body" | "lock"; apply: (data: Buffer, rng: Rng, pageSize: number) => { data: Buffer; lock?: Buffer; detail: string } };
 
 function newestMeta(data: Buffer, pageSize: number): number {
-  return data.readBigUInt64LE(pageSize + 144) > data.readBigUInt64LE(144) ? pageSize : 0;
+  return data.readBigUInt64LE(pageSize + META_AT.txnId) > data.readBigUInt64LE(META_AT.txnId) ? pageSize : 0;
 }
 const pages = (data: Buffer, pageSize: number) => Math.floor(data.length / pageSize);
 const bodyPage = (data: Buffer, rng: Rng, pageSize: number) => rng.int(2, pages(data, pageSize) - 1);
-const META_ROOT = 128;
 
 const DAMAGES: Damage[] = [
   { kind: "meta page 0 overwritten", region: "header", apply: (d, rng) => ({ data: overwrite(d, rng, 0, 4096), detail: "page 0" }) },
@@ -43,8 +43,8 @@ const DAMAGES: Damage[] = [
     region: "header",
     apply: (d, rng, ps) => {
       const out = Buffer.from(d);
-      out.writeBigUInt64LE(BigInt(pages(d, ps) + rng.int(1, 1_000_000)), newestMeta(d, ps) + META_ROOT);
-      return { data: out, detail: `root ${out.readBigUInt64LE(newestMeta(d, ps) + META_ROOT)}` };
+      out.writeBigUInt64LE(BigInt(pages(d, ps) + rng.int(1, 1_000_000)), newestMeta(d, ps) + META_AT.mainRoot);
+      return { data: out, detail: `root ${out.readBigUInt64LE(newestMeta(d, ps) + META_AT.mainRoot)}` };
     },
   },
   {
@@ -53,7 +53,7 @@ const DAMAGES: Damage[] = [
     apply: (d, rng, ps) => {
       const out = Buffer.from(d);
       const page = bodyPage(d, rng, ps);
-      out.writeBigUInt64LE(BigInt(page), newestMeta(d, ps) + META_ROOT);
+      out.writeBigUInt64LE(BigInt(page), newestMeta(d, ps) + META_AT.mainRoot);
       return { data: out, detail: `root ${page}` };
     },
   },
@@ -187,7 +187,7 @@ export async function runCorruption(context: CampaignContext, settings: Corrupti
     }
     await base.close();
     const data = readFileSync(join(basePath, "data.mdb"));
-    const pageSize = data.readUInt32LE(40);
+    const pageSize = data.readUInt32LE(META_AT.pageSize);
 
     const trials: Trial[] = [];
     for (let t = 0; t < settings.damages; t++) {
