@@ -113,7 +113,7 @@ export class ReadCache {
   space(namespace: string): ReadSpace {
     let space = this.spaces.get(namespace);
     if (space === undefined) {
-      space = new ReadSpace(this, this.seen, this.spaces.size);
+      space = new ReadSpace(this, this.spaces.size);
       this.spaces.set(namespace, space);
     }
     return space;
@@ -127,6 +127,11 @@ export class ReadCache {
     this.order = [];
     this.oldest = 0;
     this.bytes = 0;
+  }
+
+  /** Whether `key` of namespace number `space` was read once before; if not, it is marked now. */
+  readBefore(space: number, key: string): boolean {
+    return this.seen.again(space, key);
   }
 
   add(kept: Kept): void {
@@ -162,7 +167,6 @@ export class ReadSpace {
 
   constructor(
     private readonly cache: ReadCache,
-    private readonly seen: SeenOnce,
     private readonly id: number,
   ) {}
 
@@ -188,7 +192,7 @@ export class ReadSpace {
     if (4 * size > this.cache.maxBytes) return value;
     const kept = this.keys.get(key);
     if (kept === undefined) {
-      if (!this.seen.again(this.id, key)) return value;
+      if (!this.cache.readBefore(this.id, key)) return value;
       this.cache.add({ keys: this.keys, key, record: Buffer.from(record), value, size });
     } else {
       kept.record = Buffer.from(record);
