@@ -16,10 +16,18 @@ export const FORMAT = "lmdb-cache/1";
 const MAX_READERS = 2048;
 /**
  * LMDB 0.9.29 cannot grow its map by itself: a write past the map size fails with MDB_MAP_FULL. So the
- * map is reserved large from the start. Without a writable map this is address space only: the file
- * grows with what is written, and a read-only shared mapping costs no memory until pages are read.
+ * map is reserved large from the start. This is address space only: a shared file mapping costs no
+ * memory until its pages are touched, and the file grows with what is written (the engine's "cover"
+ * patch keeps LMDB from stretching it to the map size).
  */
 const MAP_BYTES = 256 * 1024 ** 3;
+/**
+ * Commits write into the shared map instead of copying each page and writing it with pwrite: a
+ * single-key commit takes about a quarter of the time. Only where the engine allocates the file's
+ * blocks ahead of the pages it hands out (Linux), so that a full disk fails a write instead of
+ * killing the process with SIGBUS.
+ */
+const WRITABLE_MAP = process.platform === "linux";
 
 export type SharedEnv = {
   readonly db: RootDatabase<Buffer, Buffer>;
@@ -108,6 +116,7 @@ async function openEnv(path: string, durability: Durability): Promise<SharedEnv>
       // Every write is a synchronous commit; "process" skips the fsync, which a process kill does not need.
       noSync: durability === "process",
       overlappingSync: false,
+      useWritemap: WRITABLE_MAP,
     });
   } catch (error) {
     throw engineFailure(error, "CACHE_INVALID_PATH", `cannot open an LMDB environment at ${path}`);

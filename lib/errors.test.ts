@@ -1,3 +1,4 @@
+import { constants } from "node:os";
 import { describe, expect, it } from "vitest";
 import { asCacheError, CacheError, engineFailure, ERROR_CODES, isCacheError } from "./errors.ts";
 
@@ -28,5 +29,13 @@ describe("engine failures", () => {
     expect(engineFailure(new Error("MDB_INVALID: File is not an LMDB file"), "CACHE_INVALID_PATH", "x").code).toBe("CACHE_CORRUPT");
     expect(engineFailure(new Error("EACCES"), "CACHE_INVALID_PATH", "x").code).toBe("CACHE_INVALID_PATH");
     expect(engineFailure("MDB_PANIC", "CACHE_IO", "x").code).toBe("CACHE_CORRUPT");
+  });
+
+  it("names a write with no room CACHE_FULL, by the errno lmdb-js gives as a numeric code", () => {
+    const engine = (code: number, message: string) => Object.assign(new Error(message), { code });
+    for (const errno of [constants.errno.ENOSPC, constants.errno.EFBIG, constants.errno.EDQUOT]) {
+      expect(engineFailure(engine(errno, "no room"), "CACHE_IO", "x").code).toBe("CACHE_FULL");
+    }
+    expect(engineFailure(engine(constants.errno.EIO, "Input/output error"), "CACHE_IO", "x").code).toBe("CACHE_IO");
   });
 });

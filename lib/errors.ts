@@ -1,3 +1,5 @@
+import { constants } from "node:os";
+
 /** The stable error codes of this library: the contract callers switch on (listed in the README). */
 export const ERROR_CODES = [
   "CACHE_CLOSED",
@@ -42,8 +44,19 @@ export function asCacheError(error: unknown, code: CacheErrorCode, message: stri
 /** LMDB's words for a data file it cannot trust. */
 const DAMAGE = /MDB_(CORRUPTED|PAGE_NOTFOUND|INVALID|VERSION_MISMATCH|BAD_DBI|PANIC)/;
 
-/** An engine error as a CacheError: CACHE_CORRUPT when LMDB reports damage, else `code`. */
-export function engineFailure(error: unknown, code: CacheErrorCode, message: string): CacheError {
+/** The system's errors for a write with no room: a full disk, the file size limit, a quota. */
+const NO_ROOM = new Set([constants.errno.ENOSPC, constants.errno.EFBIG, constants.errno.EDQUOT]);
+
+function classify(error: unknown, code: CacheErrorCode): CacheErrorCode {
+  if (NO_ROOM.has((error as { code?: unknown } | undefined)?.code as number)) return "CACHE_FULL";
   const detail = error instanceof Error ? error.message : String(error);
-  return asCacheError(error, DAMAGE.test(detail) ? "CACHE_CORRUPT" : code, message);
+  return DAMAGE.test(detail) ? "CACHE_CORRUPT" : code;
+}
+
+/**
+ * An engine error as a CacheError: CACHE_CORRUPT when LMDB reports damage, CACHE_FULL when the disk
+ * had no room (lmdb-js gives the errno as a numeric `code`), else `code`.
+ */
+export function engineFailure(error: unknown, code: CacheErrorCode, message: string): CacheError {
+  return asCacheError(error, classify(error, code), message);
 }
