@@ -1,7 +1,8 @@
 // Growth campaign worker. "write": puts batches of large values until it has written `targetBytes`
 // (or, with a size bound, until its puts keep failing with CACHE_FULL), printing "a <n> <bytes>" per
 // acknowledged batch and "e <code> <message>" per failure. "verify": reads every namespace back and
-// prints what it found as JSON; with `deleteAfter`, then deletes that many entries and tries one put.
+// prints what it found as JSON; with `deleteAfter`, then deletes that many entries of the fuller namespace
+// and tries one put.
 import { openLmdbCache } from "../../../lib/index.ts";
 import { codeOf } from "../error-code.ts";
 import { growKey, growValue, isGrowValue } from "../growth-plan.ts";
@@ -58,7 +59,8 @@ if (job.mode === "write") {
   }
   let afterDelete: string | undefined;
   if (job.deleteAfter !== undefined) {
-    const ns = job.namespaces![0]!;
+    // The fuller namespace: on a loaded machine one writer can fill the bound before the other's first put.
+    const ns = job.namespaces!.reduce((fuller, other) => (found[other]!.count > found[fuller]!.count ? other : fuller));
     for (const key of found[ns]!.keys.slice(0, job.deleteAfter)) await cache.withNamespace(ns).del(key);
     try {
       await cache.withNamespace(ns).set(growKey(-1, 0), growValue(ns, -1, 0, job.valueBytes));
