@@ -26,13 +26,17 @@ function isRequired(version: EngineVersion | undefined): boolean {
   );
 }
 
+/** How the engine names itself: LMDB's version string (with the build's name), else its numbers. */
+export function engineName(version: EngineVersion | undefined = loadedEngine()): string {
+  return version?.versionString ?? (version ? `${version.major}.${version.minor}.${version.patch}` : "unknown");
+}
+
 /** Throws CACHE_ENGINE unless lmdb-js runs this package's build of LMDB 0.9.29. */
 export function checkEngine(version: EngineVersion | undefined = loadedEngine()): void {
   if (isRequired(version)) return;
-  const found = version?.versionString ?? (version ? `${version.major}.${version.minor}.${version.patch}` : "unknown");
   throw new CacheError(
     "CACHE_ENGINE",
-    `lmdb-js runs ${found}, not ${ENGINE_BUILD} of LMDB 0.9.29, which this cache needs (several writing processes, ` +
+    `lmdb-js runs ${engineName(version)}, not ${ENGINE_BUILD} of LMDB 0.9.29, which this cache needs (several writing processes, ` +
       "a writable map that cannot crash on a full disk); " +
       "run `node node_modules/@promethean/lmdb-cache/lib/build-engine.mjs` (needs a C compiler and Node's headers)",
   );

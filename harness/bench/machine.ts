@@ -2,7 +2,7 @@ import { readFileSync, realpathSync } from "node:fs";
 import { cpus, freemem, loadavg, release, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { execa } from "execa";
-import { loadedEngine } from "../../lib/engine.ts";
+import { engineName } from "../../lib/engine.ts";
 import type { Provenance } from "./results.ts";
 import { REPO_ROOT } from "./worker-process.ts";
 
@@ -35,10 +35,6 @@ function packageVersion(dir: string): string {
   return (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string }).version;
 }
 
-function engineVersion(): string {
-  const version = loadedEngine();
-  return version ? `${version.major}.${version.minor}.${version.patch}` : "unknown";
-}
 
 /** Versions of the runtime and of every engine measured (classic-level is level's native part). */
 export function versions(): Record<string, string> {
@@ -48,8 +44,8 @@ export function versions(): Record<string, string> {
     node: process.version,
     library: packageVersion(REPO_ROOT),
     lmdb: packageVersion(join(modules, "lmdb")),
-    // The LMDB inside lmdb-js's native addon: the 0.9.29 build made at install, or the prebuilt fork.
-    LMDB: engineVersion(),
+    // The LMDB inside lmdb-js's native addon: this package's 0.9.29 build, named in its version string, or the prebuilt fork.
+    LMDB: engineName(),
     msgpackr: packageVersion(join(modules, "msgpackr")),
     level: packageVersion(level),
     "classic-level": packageVersion(join(dirname(level), "classic-level")),
