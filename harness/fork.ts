@@ -68,7 +68,7 @@ function spawnWorker(dir: string, job: WorkerJob, plan: Worker["plan"], onProgre
   let markReady = () => {};
   const ready = new Promise<void>((resolve) => (markReady = resolve));
   const worker: Worker = { plan, job, child, ready, ended: Promise.resolve(), outcome, ops: 0, alive: true };
-  void (async () => {
+  const messages = (async () => {
     for await (const message of child.getEachMessage()) {
       const m = message as WorkerMessage;
       if (m.type === "ready") {
@@ -83,8 +83,10 @@ function spawnWorker(dir: string, job: WorkerJob, plan: Worker["plan"], onProgre
       }
     }
   })().catch(() => {});
-  worker.ended = child.then((result) => {
+  // The exit can be seen before the last messages are handled: handle them first (an "open-failed" among them).
+  worker.ended = child.then(async (result) => {
     outcome.endedAt = now();
+    await messages;
     worker.alive = false;
     if (typeof result.exitCode === "number") outcome.exitCode = result.exitCode;
     if (result.signal !== undefined) outcome.signal = result.signal;

@@ -84,7 +84,9 @@ let cache: Cache<unknown>;
 try {
   cache = await open();
 } catch (error) {
-  send({ type: "open-failed", error: describe(error) });
+  // Exit only once the message is written: the parent tells a refused open from a crash by it.
+  const message: WorkerMessage = { type: "open-failed", error: describe(error) };
+  await new Promise<void>((resolve) => (process.send === undefined ? resolve() : process.send(message, () => resolve())));
   process.disconnect?.();
   process.exit(0);
 }
