@@ -180,8 +180,7 @@ function prepareBatch(core: Core, prefix: Buffer, ops: unknown): PreparedOp[] {
     if (type === "del") return { key: stored, record: undefined };
     if (type !== "put") throw new CacheError("CACHE_INVALID_BATCH", `operation ${index} has unknown type ${String(type)}`);
     const ttl = checkTtl(ttlMs, `ttlMs of operation ${index}`) ?? core.defaultTtl;
-    const record = encodeRecord(value, core.codec, expiryOf(ttl, now));
-    return { key: stored, record: stored.full === undefined ? record : withFullKey(record, stored.full) };
+    return { key: stored, record: withFullKey(encodeRecord(value, core.codec, expiryOf(ttl, now)), stored.full) };
   });
 }
 
@@ -228,7 +227,7 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
       // The value first: its getters run user code, which might itself use the transient key buffer.
       const record = encodeRecord(value, core.codec, expiryOf(ttl, core.now()));
       const slot = storedKey(transientFullKey(prefix, key));
-      const stored = slot.full === undefined ? record : withFullKey(record, slot.full);
+      const stored = withFullKey(record, slot.full);
       core.bound?.admit(slot.stored.length + stored.length);
       write(core, () => {
         claimSlot(db, slot);

@@ -65,8 +65,9 @@ export function encodeRecord(value: unknown, codec: ValueCodec, expiry: number |
   return out;
 }
 
-/** The record with the full key it belongs to, as a hashed slot's record must carry. */
-export function withFullKey(record: Buffer, full: Buffer): Buffer {
+/** The record with the full key it belongs to, as a hashed slot's record must carry; an inline key's record as it is. */
+export function withFullKey(record: Buffer, full: Buffer | undefined): Buffer {
+  if (full === undefined) return record;
   const headLength = record[0]! & HAS_EXPIRY ? 9 : 1;
   const out = Buffer.allocUnsafe(record.length + 4 + full.length);
   record.copy(out, 0, 0, headLength);

@@ -206,8 +206,7 @@ function targetRecord(db: Db, slot: StoredKey): Buffer | undefined {
 
 /** The record this library stores for a source entry. */
 function recordOf(entry: SourceEntry, slot: StoredKey): Buffer {
-  const record = encodeRecord(entry.value, "json", entry.expiry);
-  return slot.full === undefined ? record : withFullKey(record, slot.full);
+  return withFullKey(encodeRecord(entry.value, "json", entry.expiry), slot.full);
 }
 
 /** Whether a target record holds exactly this value and expiry: the same bytes, or else the same decoded value. */
