@@ -9,6 +9,7 @@ import { openLmdbCache } from "../../lib/index.ts";
 import type { Cache, CacheOptions } from "../../lib/types.ts";
 import { type CampaignContext, type CampaignFindings, zero } from "./campaign.ts";
 import { runChild, startChild } from "./child.ts";
+import { codeOf } from "./error-code.ts";
 
 type Env = { cache: Cache<unknown>; structured: Cache<unknown>; dir: string; file: string; openInChild: (path: unknown) => Promise<string> };
 
@@ -23,9 +24,10 @@ type Row = {
   adds?: number;
 };
 
-const codeOf = (error: unknown) => {
-  const { name, code, message } = error as { name?: unknown; code?: unknown; message?: unknown };
-  return name === "CacheError" && typeof code === "string" ? code : `untyped: ${String(message)}`;
+/** A CacheError's code, or "untyped: " and the message, so that a report shows what the error was. */
+const describeError = (error: unknown) => {
+  const code = codeOf(error);
+  return code === "untyped" ? `untyped: ${String((error as { message?: unknown } | undefined)?.message)}` : code;
 };
 
 /** Runs a call that should fail (or not), giving its error code or "ok". */
@@ -34,7 +36,7 @@ async function attempt(work: () => unknown): Promise<string> {
     await work();
     return "ok";
   } catch (error) {
-    return codeOf(error);
+    return describeError(error);
   }
 }
 
