@@ -13,7 +13,13 @@ export type Op =
   | { kind: "batch"; ns: NsPath; ops: BatchEntry[] }
   | { kind: "entries"; ns: NsPath; limit?: number }
   | { kind: "sweep" }
-  | { kind: "sleep"; ms: number };
+  | { kind: "sleep"; ms: number }
+  /**
+   * Close the process's cache, wait `pauseMs` if given, and open the same path again with the same options;
+   * namespace views are rebuilt from the new cache. It neither reads nor writes, so the checkers' model
+   * leaves it out, but it fails (an error record) when the close or the open does.
+   */
+  | { kind: "reopen"; pauseMs?: number };
 
 /** The namespace a path reaches, folded as `withNamespace` folds it (an empty segment changes nothing). */
 export function namespaceOf(path: NsPath): string {
@@ -65,5 +71,7 @@ export function describeOp(op: Op): string {
       return "sweepExpired()";
     case "sleep":
       return `sleep(${op.ms})`;
+    case "reopen":
+      return `reopen(${op.pauseMs === undefined ? "" : `pause ${op.pauseMs}`})`;
   }
 }

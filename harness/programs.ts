@@ -47,7 +47,8 @@ export type RawOp =
   | { kind: "has"; ns: number; key: number }
   | { kind: "entries"; ns: number; limit?: number }
   | { kind: "sweep" }
-  | { kind: "sleep"; ms: number };
+  | { kind: "sleep"; ms: number }
+  | { kind: "reopen"; pauseMs?: number };
 
 export type RawBatchEntry = { put: boolean; key: number; payload: unknown; shape: Shape; ttlMs?: number };
 
@@ -58,6 +59,8 @@ export type Vocabulary = {
   ttl?: fc.Arbitrary<number | undefined>;
   maxBatch?: number;
   maxSleepMs?: number;
+  /** Longest pause between a reopen's close and its open: while it lasts, the process holds no cache. */
+  maxReopenPauseMs?: number;
 };
 
 function withTtl<T extends object>(base: fc.Arbitrary<T>, ttl: fc.Arbitrary<number | undefined> | undefined) {
@@ -66,7 +69,7 @@ function withTtl<T extends object>(base: fc.Arbitrary<T>, ttl: fc.Arbitrary<numb
 }
 
 export function rawOpArb(vocabulary: Vocabulary): fc.Arbitrary<RawOp> {
-  const { weights, ttl, maxBatch = 6, maxSleepMs = 3 } = vocabulary;
+  const { weights, ttl, maxBatch = 6, maxSleepMs = 3, maxReopenPauseMs = 3 } = vocabulary;
   const target = { ns: indexArb, key: indexArb };
   const entry: fc.Arbitrary<RawBatchEntry> = withTtl(
     fc.record({ put: fc.boolean(), key: indexArb, payload: payloadArb, shape: shapeArb }),
@@ -84,6 +87,11 @@ export function rawOpArb(vocabulary: Vocabulary): fc.Arbitrary<RawOp> {
     ),
     sweep: fc.constant({ kind: "sweep" as const }),
     sleep: fc.record({ kind: fc.constant("sleep" as const), ms: fc.integer({ min: 0, max: maxSleepMs }) }),
+    // The pause is optional so that shrinking can drop it: a back-to-back close and open is the simpler case.
+    reopen: fc.record(
+      { kind: fc.constant("reopen" as const), pauseMs: fc.integer({ min: 0, max: maxReopenPauseMs }) },
+      { requiredKeys: ["kind"] },
+    ),
   };
   return fc.oneof(
     ...Object.entries(weights).map(([kind, weight]) => ({ weight: weight!, arbitrary: kinds[kind as RawOp["kind"]] })),
@@ -119,6 +127,7 @@ export function resolveOp(op: RawOp, proc: string, step: number, namespaces: rea
       return { kind: "entries", ns: pick(namespaces, op.ns), ...(op.limit === undefined ? {} : { limit: op.limit }) };
     case "sweep":
     case "sleep":
+    case "reopen":
       return op;
   }
 }

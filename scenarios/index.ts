@@ -6,6 +6,7 @@ import { concurrentReaders } from "./concurrent-readers.ts";
 import { concurrentWriters } from "./concurrent-writers.ts";
 import { crash } from "./crash.ts";
 import { namespaces } from "./namespaces.ts";
+import { reopen } from "./reopen.ts";
 import { ttl } from "./ttl.ts";
 
-export const scenarios: ReadonlyArray<Scenario> = [concurrentWriters, concurrentReaders, ttl, namespaces, batchAtomicity, crash];
+export const scenarios: ReadonlyArray<Scenario> = [concurrentWriters, concurrentReaders, ttl, namespaces, batchAtomicity, crash, reopen];

@@ -53,6 +53,11 @@ export class HistoryBuilder {
     return this.add(proc, { kind: "sweep" }, span, count, extra);
   }
 
+  reopen(proc: string, span: Span, extra: Extra & { pauseMs?: number } = {}): this {
+    const op: Op = { kind: "reopen", ...(extra.pauseMs === undefined ? {} : { pauseMs: extra.pauseMs }) };
+    return this.add(proc, op, span, undefined, extra);
+  }
+
   failed(proc: string, op: Op, span: Span): this {
     this.add(proc, op, span, undefined, { outcome: "error" });
     this.records.at(-1)!.error = { code: "CACHE_IO", message: "storage engine failed" };

@@ -1,5 +1,6 @@
-// A scenario process: opens the cache, waits at the barrier, runs its program and appends one JSON line
-// per completed operation to its history file. Run as `node --import tsx run-program.ts <job.json>`.
+// A scenario process: opens the cache, waits at the barrier, runs its program (closing the cache and
+// opening it again at each reopen) and appends one JSON line per completed operation to its history file.
+// Run as `node --import tsx run-program.ts <job.json>`.
 import { openSync, readFileSync, writeSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { openLmdbCache } from "../../lib/index.ts";
@@ -80,7 +81,8 @@ process.on("message", (message: ParentMessage) => {
   }
 });
 
-let cache: Cache<unknown>;
+/** The open cache; undefined after a reopen failed to close or to open it again. */
+let cache: Cache<unknown> | undefined;
 try {
   cache = await open();
 } catch (error) {
@@ -92,18 +94,49 @@ try {
 }
 const killer = job.kill === undefined ? undefined : await startKiller(job.kill.delayUs);
 
+/** Views of the open cache by namespace path; a reopen empties it, since views die with their cache. */
 const views = new Map<string, Cache<unknown>>();
-function view(ns: NsPath): Cache<unknown> {
+function viewOf(root: Cache<unknown>, ns: NsPath): Cache<unknown> {
   const id = JSON.stringify(ns);
   let found = views.get(id);
   if (found === undefined) {
-    found = ns.reduce((current, segment) => current.withNamespace(segment), cache);
+    found = ns.reduce((current, segment) => current.withNamespace(segment), root);
     views.set(id, found);
   }
   return found;
 }
 
+/**
+ * The open cache, opened again first if a reopen left none. Trying again at every operation, rather than
+ * giving up, lets the history show whether opens recover once the other processes have moved on; the
+ * failed reopen is already an error, and so is every operation whose open fails too.
+ */
+async function current(): Promise<Cache<unknown>> {
+  cache ??= await open();
+  return cache;
+}
+
+async function reopen(pauseMs: number | undefined): Promise<void> {
+  const closing = cache;
+  // Forgotten before closing: if the close fails, the next operation still starts from a fresh open.
+  cache = undefined;
+  views.clear();
+  await closing?.close();
+  if (pauseMs !== undefined) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+  cache = await open();
+}
+
 async function perform(op: Op): Promise<OpResult | undefined> {
+  if (op.kind === "reopen") {
+    await reopen(op.pauseMs);
+    return undefined;
+  }
+  if (op.kind === "sleep") {
+    await new Promise((resolve) => setTimeout(resolve, op.ms));
+    return undefined;
+  }
+  const root = await current();
+  const view = (ns: NsPath) => viewOf(root, ns);
   switch (op.kind) {
     case "set":
       await view(op.ns).set(op.key, op.value, op.ttlMs === undefined ? undefined : { ttlMs: op.ttlMs });
@@ -128,10 +161,7 @@ async function perform(op: Op): Promise<OpResult | undefined> {
       return pairs;
     }
     case "sweep":
-      return cache.sweepExpired();
-    case "sleep":
-      await new Promise((resolve) => setTimeout(resolve, op.ms));
-      return undefined;
+      return root.sweepExpired();
   }
 }
 
@@ -181,6 +211,6 @@ if (killer !== undefined) {
   await new Promise((resolve) => setTimeout(resolve, 2000));
   process.exitCode = 3;
 }
-await cache.close();
+await cache?.close();
 send({ type: "done", ops: seq });
 process.disconnect?.();
