@@ -1,6 +1,6 @@
 // What migration tests compare: the raw contents of a level directory and of an LMDB directory.
 import { Level } from "level";
-import { open } from "lmdb";
+import { open } from "#engine";
 
 /** Every stored key and value of a level directory, as level returns them. */
 export async function dumpLevel(path: string): Promise<Array<[string, string]>> {

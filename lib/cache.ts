@@ -1,4 +1,4 @@
-import type { RootDatabase } from "lmdb";
+import type { RootDatabase } from "./engine/index.ts";
 import { decodePayload, encodeRecord, isPlainPayload, readHead, withFullKey } from "./codec.ts";
 import { clearDeadReaders, type SharedEnv, releaseEnv } from "./env.ts";
 import { CacheError, engineFailure } from "./errors.ts";

@@ -1,14 +1,16 @@
-import { mkdir, rm, stat } from "node:fs/promises";
+import { chmod, mkdir, rm, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { open, type RootDatabase } from "lmdb";
 import { checkDataFile } from "./data-file.ts";
-import { checkEngine } from "./engine.ts";
+import { type Engine, loadEngine, type RootDatabase } from "./engine/index.ts";
 import { CacheError, engineFailure } from "./errors.ts";
 import { META_KEY } from "./keys.ts";
 import type { Durability } from "./types.ts";
 
-// LMDB must not be opened twice by one process, so every open of a path in this process shares
-// one environment, counted by reference and closed with its last user.
+// LMDB must not be opened twice by one process, so every open of a directory in this thread shares
+// one environment, found by the directory's device and inode (any path, relative or through a
+// symlink, names the same one), counted by reference and closed with its last user. Worker threads
+// and other copies of this package share the engine's environment underneath: the engine looks the
+// data file up by device and inode before LMDB opens it (lib/engine/patches/lmdb-js).
 
 /** Bumped whenever the stored layout changes; processes of another format refuse to open. */
 export const FORMAT = "lmdb-cache/1";
@@ -32,6 +34,8 @@ const WRITABLE_MAP = process.platform === "linux";
 export type SharedEnv = {
   readonly db: RootDatabase<Buffer, Buffer>;
   readonly path: string;
+  /** The directory's identity in `opened`. */
+  readonly id: string;
   readonly durability: Durability;
   users: number;
   readersCheckedAt: number;
@@ -73,10 +77,23 @@ async function makeDirectory(path: string): Promise<void> {
 
 const exists = (path: string) => stat(path).then(() => true, () => false);
 
-async function prepareDirectory(path: string): Promise<void> {
+/** Mode of a new cache's files unless `mode` is given: readable and writable by their owner only. */
+export const DEFAULT_FILE_MODE = 0o600;
+
+/** A directory gets search permission wherever its files get read permission. */
+const directoryMode = (fileMode: number) => fileMode | ((fileMode & 0o444) >> 2);
+
+/** Creates the directory (with the cache's mode when it is new) and returns its identity. */
+async function prepareDirectory(path: string, fileMode: number): Promise<string> {
   try {
+    const existed = await exists(path);
     // Fails with EEXIST when the path is a file, ENOTDIR when a parent is one.
     await makeDirectory(path);
+    // The umask narrows what mkdir grants; a cache shared by a group needs exactly its mode. (When
+    // another process created it a moment earlier, that one sets it.)
+    if (!existed) await chmod(path, directoryMode(fileMode)).catch(() => undefined);
+    const { dev, ino } = await stat(path);
+    return `${dev}:${ino}`;
   } catch (error) {
     throw new CacheError("CACHE_INVALID_PATH", `cannot create cache directory ${path}`, { cause: error });
   }
@@ -100,13 +117,12 @@ function checkFormat(db: RootDatabase<Buffer, Buffer>, path: string): void {
   });
 }
 
-async function openEnv(path: string, durability: Durability): Promise<SharedEnv> {
-  checkEngine();
-  await prepareDirectory(path);
+async function openEnv(engine: Engine, path: string, id: string, durability: Durability, fileMode: number): Promise<SharedEnv> {
   await checkDataFile(path);
+  const created = !(await exists(join(path, "data.mdb")));
   let db: RootDatabase<Buffer, Buffer>;
   try {
-    db = open<Buffer, Buffer>({
+    db = engine.open<Buffer, Buffer>({
       path,
       noSubdir: false,
       keyEncoding: "binary",
@@ -117,32 +133,46 @@ async function openEnv(path: string, durability: Durability): Promise<SharedEnv>
       noSync: durability === "process",
       overlappingSync: false,
       useWritemap: WRITABLE_MAP,
+      permissionsMode: fileMode,
     });
   } catch (error) {
     throw engineFailure(error, "CACHE_INVALID_PATH", `cannot open an LMDB environment at ${path}`);
   }
+  if (created) await applyMode(path, fileMode);
   try {
     checkFormat(db, path);
   } catch (error) {
     await db.close();
     throw engineFailure(error, "CACHE_IO", `cannot read the cache at ${path}`);
   }
-  return { db, path, durability, users: 0, readersCheckedAt: performance.now() };
+  return { db, path, id, durability, users: 0, readersCheckedAt: performance.now() };
 }
 
-export async function acquireEnv(path: string, durability: Durability): Promise<SharedEnv> {
-  const key = resolve(path);
-  let pending = opened.get(key);
+/**
+ * The umask narrows the mode LMDB creates its files with; the process that created them sets it
+ * exactly. Another process may have created them a moment earlier (and set it already): then the
+ * chmod fails with EPERM when that process runs as another user, which changes nothing.
+ */
+async function applyMode(path: string, fileMode: number): Promise<void> {
+  await Promise.all(["data.mdb", "lock.mdb"].map((name) => chmod(join(path, name), fileMode).catch(() => undefined)));
+}
+
+export async function acquireEnv(path: string, durability: Durability, fileMode = DEFAULT_FILE_MODE): Promise<SharedEnv> {
+  const dir = resolve(path);
+  // First, so that a missing engine build fails the open before anything is created.
+  const engine = await loadEngine();
+  const id = await prepareDirectory(dir, fileMode);
+  let pending = opened.get(id);
   if (pending === undefined) {
-    pending = openEnv(key, durability);
-    opened.set(key, pending);
-    pending.catch(() => opened.delete(key));
+    pending = openEnv(engine, dir, id, durability, fileMode);
+    opened.set(id, pending);
+    pending.catch(() => opened.delete(id));
   }
   const env = await pending;
   if (env.durability !== durability) {
     throw new CacheError(
       "CACHE_INCOMPATIBLE",
-      `${key} is already open in this process with durability "${env.durability}"`,
+      `${dir} is already open in this process with durability "${env.durability}"`,
     );
   }
   env.users++;
@@ -152,7 +182,7 @@ export async function acquireEnv(path: string, durability: Durability): Promise<
 export async function releaseEnv(env: SharedEnv): Promise<void> {
   env.users--;
   if (env.users > 0) return;
-  opened.delete(env.path);
+  opened.delete(env.id);
   await env.db.close();
 }
 
@@ -163,6 +193,7 @@ export async function releaseEnv(env: SharedEnv): Promise<void> {
  */
 export async function resetCache(path: string): Promise<void> {
   const dir = resolve(path);
-  if (opened.has(dir)) throw new CacheError("CACHE_INCOMPATIBLE", `${dir} is open in this process; close it first`);
+  const identity = await stat(dir).then(({ dev, ino }) => `${dev}:${ino}`, () => undefined);
+  if (identity !== undefined && opened.has(identity)) throw new CacheError("CACHE_INCOMPATIBLE", `${dir} is open in this process; close it first`);
   await Promise.all(["data.mdb", "lock.mdb"].map((name) => rm(join(dir, name), { force: true })));
 }

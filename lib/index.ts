@@ -1,5 +1,5 @@
 import { createView, type Core } from "./cache.ts";
-import { acquireEnv } from "./env.ts";
+import { acquireEnv, DEFAULT_FILE_MODE } from "./env.ts";
 import { DEFAULT_READ_CACHE_BYTES, ReadCache } from "./read-cache.ts";
 import { SizeBound } from "./size-bound.ts";
 import { CacheError } from "./errors.ts";
@@ -47,7 +47,12 @@ export async function openLmdbCache<T = unknown>(opts: CacheOptions): Promise<Ca
   if (!(typeof readCacheBytes === "number" && readCacheBytes >= 0 && Number.isFinite(readCacheBytes))) {
     throw new CacheError("CACHE_INVALID_OPTION", "readCacheBytes must be a finite number of bytes, 0 or more");
   }
-  const env = await acquireEnv(path, durability);
+  const { mode = DEFAULT_FILE_MODE } = opts;
+  // The owner must be able to read and write the files it creates; nothing beyond permission bits.
+  if (!(Number.isInteger(mode) && mode >= 0 && mode <= 0o777 && (mode & 0o600) === 0o600)) {
+    throw new CacheError("CACHE_INVALID_OPTION", "mode must be permission bits (0 to 0o777) that let the owner read and write");
+  }
+  const env = await acquireEnv(path, durability, mode);
   const bound = maxSizeBytes === undefined ? undefined : new SizeBound(env.db, maxSizeBytes);
   const reads = readCacheBytes > 0 ? new ReadCache(readCacheBytes) : undefined;
   const core: Core = { env, db: env.db, now, codec, defaultTtl, bound, reads, closed: false };

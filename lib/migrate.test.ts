@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Level } from "level";
-import { open } from "lmdb";
+import { open } from "#engine";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { openReferenceLevelCache } from "../harness/baselines/level-cache.ts";
 import { type DataSetEntry, generateDataSet, writeDataSet } from "../harness/migrate-dataset.ts";

@@ -3,9 +3,9 @@ import { existsSync, readdirSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { open as openLmdb, type RootDatabase } from "lmdb";
 import { decodePayload, encodeRecord, readHead, withFullKey } from "./codec.ts";
-import { acquireEnv, releaseEnv, type SharedEnv } from "./env.ts";
+import { acquireEnv, DEFAULT_FILE_MODE, releaseEnv, type SharedEnv } from "./env.ts";
+import { loadEngine, type RootDatabase } from "./engine/index.ts";
 import { CacheError } from "./errors.ts";
 import { ALL_ENTRIES, fullKey, namespacePrefix, type StoredKey, storedKey } from "./keys.ts";
 import { wtf8Decode } from "./wtf8.ts";
@@ -365,8 +365,11 @@ class Migration {
 /** A staging LMDB beside the target, named so that a later run can tell it is left over: `.<target>.migrate-<pid>-<random>`. */
 async function openStaging(target: string): Promise<{ path: string; db: Db }> {
   const path = join(dirname(target), `.${basename(target)}${STAGING_MARK}${process.pid}-${randomBytes(4).toString("hex")}`);
-  await mkdir(path);
-  return { path, db: openLmdb<Buffer, Buffer>({ path, noSubdir: false, keyEncoding: "binary", encoding: "binary", noSync: true }) };
+  const engine = await loadEngine();
+  await mkdir(path, { mode: 0o700 });
+  // It holds a copy of the data: as private as a new cache's files.
+  const db = engine.open<Buffer, Buffer>({ path, noSubdir: false, keyEncoding: "binary", encoding: "binary", noSync: true, permissionsMode: DEFAULT_FILE_MODE });
+  return { path, db };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { RootDatabase } from "lmdb";
+import type { RootDatabase } from "./engine/index.ts";
 import { CacheError } from "./errors.ts";
 
 // LMDB (as lmdb-js builds it) grows its map without limit, so an upper bound on the cache's size is
@@ -10,10 +10,7 @@ const LOOK_AFTER_BYTES = 256 * 1024;
 const LOOK_AFTER_MS = 50;
 
 function liveBytes(db: RootDatabase<Buffer, Buffer>): number {
-  const stats = db.getStats() as {
-    pageSize: number;
-    root: { treeBranchPageCount: number; treeLeafPageCount: number; overflowPages: number };
-  };
+  const stats = db.getStats();
   const { treeBranchPageCount, treeLeafPageCount, overflowPages } = stats.root;
   return (treeBranchPageCount + treeLeafPageCount + overflowPages) * stats.pageSize;
 }

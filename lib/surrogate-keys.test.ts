@@ -1,4 +1,4 @@
-import { open } from "lmdb";
+import { open } from "#engine";
 import { describe, expect, it } from "vitest";
 import { openLmdbCache } from "./index.ts";
 import { tempDir } from "./test-support.ts";

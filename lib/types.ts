@@ -27,6 +27,13 @@ export type CacheOptions = Readonly<{
    * more than once (4 MiB unless given; 0 turns it off). Every get still reads the stored record.
    */
   readCacheBytes?: number;
+  /**
+   * Permission bits of the cache's files when this open creates them (0o600 unless given: the
+   * owner only); the directory gets search permission where its files get read permission. A
+   * cache that several users share takes, for example, 0o660 with a common group. An existing
+   * cache keeps its mode.
+   */
+  mode?: number;
 }>;
 
 export type PutOptions = Readonly<{ ttlMs?: Millis }>;

@@ -2,7 +2,8 @@ import { readFileSync, realpathSync } from "node:fs";
 import { cpus, freemem, loadavg, release, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { execa } from "execa";
-import { engineName } from "../../lib/engine.ts";
+import { version as engineVersion } from "#engine";
+import { engineName } from "../../lib/engine/index.ts";
 import type { Provenance } from "./results.ts";
 import { REPO_ROOT } from "./worker-process.ts";
 
@@ -43,9 +44,10 @@ export function versions(): Record<string, string> {
   return {
     node: process.version,
     library: packageVersion(REPO_ROOT),
+    // lmdb-js: bundled into this package's engine, and measured stock (its prebuilt LMDB fork) as raw lmdb-js.
     lmdb: packageVersion(join(modules, "lmdb")),
-    // The LMDB inside lmdb-js's native addon: this package's 0.9.29 build, named in its version string, or the prebuilt fork.
-    LMDB: engineName(),
+    // This package's engine: LMDB 0.9.29 with its patches, the build named in LMDB's version string.
+    LMDB: engineName(engineVersion),
     msgpackr: packageVersion(join(modules, "msgpackr")),
     level: packageVersion(level),
     "classic-level": packageVersion(join(dirname(level), "classic-level")),

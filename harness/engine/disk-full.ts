@@ -1,6 +1,6 @@
 // Fills a cache on a really full disk: a small tmpfs, mounted in a private mount namespace, holds one
 // cache that a child process (lib/fixtures/fill.ts) fills with 60 KB values until a put fails. With
-// the engine's "cover" patch (lib/build-engine.mjs) the put fails with CACHE_FULL (ENOSPC) and the
+// the engine's "cover" patch (lib/engine/patches/lmdb) the put fails with CACHE_FULL (ENOSPC) and the
 // child reads back all it stored; a writable map over a sparse file would die of SIGBUS instead.
 // Usage: node --import tsx harness/engine/disk-full.ts [--mib 8]
 // Needs unshare(1) and either root or unprivileged user namespaces. Exits 1 unless the child came

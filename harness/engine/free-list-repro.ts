@@ -1,17 +1,17 @@
 // Reproduces the free-page-list fault of the LMDB 0.9.90 fork in lmdb-js's prebuilt binary, with plain
 // lmdb-js and none of this library's code: writer processes commit batches into one larger store.
-// Usage: node --import tsx harness/engine/free-list-repro.ts [--writers 3] [--seconds 3] [--rounds 5] [--fsync]
-// It runs whichever LMDB lmdb-js loads: the LMDB 0.9.29 build made at install (lib/build-engine.mjs),
-// or, with PREBUILDS_ONLY=1 in the environment, the prebuilt binary. Prints, per round, how many
-// writers failed and their errors; exits 1 when any did.
+// Usage: node --import tsx harness/engine/free-list-repro.ts [--engine own|prebuilt] [--writers 3] [--seconds 3] [--rounds 5] [--fsync]
+// `--engine own` (the default) runs this package's engine (LMDB 0.9.29, lib/engine); `--engine prebuilt`
+// runs stock lmdb-js as an application installs it, with its prebuilt LMDB 0.9.90 fork. Prints, per
+// round, how many writers failed and their errors; exits 1 when any did.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { execa } from "execa";
-import * as lmdb from "lmdb";
-import { loadedEngine } from "../../lib/engine.ts";
+import * as stock from "lmdb";
+import { engineName } from "../../lib/engine/index.ts";
 import { type Rng, seededRng } from "../reliability/rng.ts";
 
 const ENTRIES = 100_000;
@@ -19,12 +19,19 @@ const BATCH = 100;
 const key = (i: number) => Buffer.from(`key:${String(i).padStart(6, "0")}`);
 const value = (rng: Rng, fill: number) => Buffer.alloc(rng.int(200, 1799), fill);
 
-function store(path: string, fsync: boolean) {
-  return lmdb.open<Buffer, Buffer>({ path, noSubdir: false, noSync: !fsync, overlappingSync: false, keyEncoding: "binary", encoding: "binary" });
+type EngineChoice = "own" | "prebuilt";
+
+async function engineOf(choice: EngineChoice): Promise<{ open: typeof stock.open; version: { versionString?: string } }> {
+  if (choice === "prebuilt") return stock as never;
+  return (await import("#engine")) as never;
 }
 
-async function writer(path: string, seconds: number, fsync: boolean): Promise<void> {
-  const db = store(path, fsync);
+async function store(choice: EngineChoice, path: string, fsync: boolean) {
+  return (await engineOf(choice)).open<Buffer, Buffer>({ path, noSubdir: false, noSync: !fsync, overlappingSync: false, keyEncoding: "binary", encoding: "binary" });
+}
+
+async function writer(choice: EngineChoice, path: string, seconds: number, fsync: boolean): Promise<void> {
+  const db = await store(choice, path, fsync);
   const rng = seededRng(process.pid);
   const end = Date.now() + seconds * 1000;
   let batches = 0;
@@ -44,17 +51,20 @@ async function main(): Promise<number> {
       seconds: { type: "string", default: "3" },
       rounds: { type: "string", default: "5" },
       fsync: { type: "boolean", default: false },
+      engine: { type: "string", default: "own" },
       "as-writer": { type: "string" },
     },
   });
+  if (values.engine !== "own" && values.engine !== "prebuilt") throw new Error("--engine is own or prebuilt");
+  const choice: EngineChoice = values.engine;
   if (values["as-writer"]) {
-    await writer(values["as-writer"], Number(values.seconds), values.fsync);
+    await writer(choice, values["as-writer"], Number(values.seconds), values.fsync);
     return 0;
   }
-  console.log(loadedEngine()?.versionString ?? "unknown LMDB");
+  console.log(engineName((await engineOf(choice)).version as never));
   const dir = mkdtempSync(join(tmpdir(), "lmdb-free-list-"));
   try {
-    const db = store(dir, values.fsync);
+    const db = await store(choice, dir, values.fsync);
     const rng = seededRng(1);
     for (let start = 0; start < ENTRIES; start += 1000) {
       db.transactionSync(() => {
@@ -67,7 +77,9 @@ async function main(): Promise<number> {
     for (let round = 1; round <= Number(values.rounds); round++) {
       const runs = await Promise.all(
         Array.from({ length: Number(values.writers) }, () =>
-          execa("node", ["--import", "tsx", self, "--as-writer", dir, "--seconds", values.seconds, ...(values.fsync ? ["--fsync"] : [])], { reject: false }),
+          execa("node", ["--import", "tsx", self, "--engine", choice, "--as-writer", dir, "--seconds", values.seconds, ...(values.fsync ? ["--fsync"] : [])], {
+            reject: false,
+          }),
         ),
       );
       const errors = runs.filter((run) => run.exitCode !== 0);

@@ -6,25 +6,34 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
 
-export const WORKERS = ["kill-writer", "kill-verify", "stale-reader", "grow-writer", "busy-writer", "damaged-open", "skew-process", "raw-store"] as const;
+export const WORKERS = ["kill-writer", "kill-verify", "stale-reader", "grow-writer", "busy-writer", "damaged-open", "skew-process", "raw-store", "lifecycle-process", "lifecycle-threads"] as const;
 export type WorkerName = (typeof WORKERS)[number];
 
 /** Native packages stay outside the bundle, imported by absolute URL so the bundle may live anywhere. */
-const NATIVE = ["lmdb", "msgpackr", "level", "classic-level"];
+const NATIVE = ["lmdb", "#engine", "msgpackr", "level", "classic-level"];
 
 const externalByUrl: Plugin = {
   name: "external-by-url",
   setup(context) {
-    context.onResolve({ filter: /^(lmdb|msgpackr|level|classic-level)$/ }, (args) => ({ path: import.meta.resolve(args.path), external: true }));
+    context.onResolve({ filter: /^(lmdb|#engine|msgpackr|level|classic-level)$/ }, (args) => ({ path: import.meta.resolve(args.path), external: true }));
   },
 };
 
 export type Bundles = { script: (name: WorkerName) => string; dispose: () => void };
 
 export async function bundleWorkers(): Promise<Bundles> {
-  const dir = mkdtempSync(join(tmpdir(), "reliability-workers-"));
+  const { dir, dispose } = await bundleScripts(
+    WORKERS.map((name) => fileURLToPath(new URL(`./workers/${name}.ts`, import.meta.url))),
+    "reliability-workers",
+  );
+  return { script: (name) => join(dir, `${name}.mjs`), dispose };
+}
+
+/** Bundles TypeScript entry points into `<entry name>.mjs` files of a fresh temporary directory. */
+export async function bundleScripts(entryPoints: string[], label: string): Promise<{ dir: string; dispose: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), `${label}-`));
   await build({
-    entryPoints: WORKERS.map((name) => fileURLToPath(new URL(`./workers/${name}.ts`, import.meta.url))),
+    entryPoints,
     outdir: dir,
     outExtension: { ".js": ".mjs" },
     bundle: true,
@@ -35,8 +44,5 @@ export async function bundleWorkers(): Promise<Bundles> {
     external: NATIVE,
     logLevel: "error",
   });
-  return {
-    script: (name) => join(dir, `${name}.mjs`),
-    dispose: () => rmSync(dir, { recursive: true, force: true }),
-  };
+  return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }

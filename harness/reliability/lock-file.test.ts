@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { open } from "lmdb";
+import { open } from "#engine";
 import { afterEach, describe, expect, it } from "vitest";
 import { readLockTable, staleSlots } from "./lock-file.ts";
 

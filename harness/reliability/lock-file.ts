@@ -1,5 +1,5 @@
 // LMDB's lock file (lock.mdb), read from outside: who holds the write lock and which processes hold
-// reader slots. Layout of LMDB 0.9.29 as lib/build-engine.mjs builds it, on Linux x86-64 (robust
+// reader slots. Layout of LMDB 0.9.29 as lib/engine/build.mjs builds it, on Linux x86-64 (robust
 // process-shared pthread mutexes, 64-byte cache lines); `lib/env.ts` fixes the reader table at 2048 slots.
 // Checked against a live process by harness/reliability/lock-file.test.ts.
 import { closeSync, openSync, readSync } from "node:fs";

@@ -1,20 +1,42 @@
-import * as lmdb from "lmdb";
-import { CacheError } from "./errors.ts";
+import { CacheError } from "../errors.ts";
+import type * as LmdbJs from "#engine";
 
-// lmdb-js's prebuilt binary carries its LMDB 0.9.90 fork, whose free-page list breaks when several
-// processes write: a writer fails with MDB_BAD_VALSIZE or crashes, and acknowledged writes go missing
-// when processes are killed (harness/engine/free-list-repro.ts). This library runs only on lmdb-js
-// rebuilt with its bundled LMDB 0.9.29 and this package's patches, which the package's install step
-// makes (lib/build-engine.mjs). The build names itself in LMDB's version string.
+// The storage engine is this package's own: lmdb-js's binding, bundled into dist/engine with an
+// addon built from LMDB 0.9.29 and this package's patches (lib/engine/build.mjs; the patches and
+// why each exists are in lib/engine/patches). It is loaded on the first open, not at import, so a
+// missing build is a typed error of `open` rather than a failed import, and an application that
+// never opens a cache never loads native code. Stock lmdb-js is not used: its prebuilt LMDB 0.9.90
+// fork corrupts its free-page list when several processes write (harness/engine/free-list-repro.ts).
 
-export type EngineVersion = { major: number; minor: number; patch: number; versionString?: string };
+export type Engine = typeof LmdbJs;
+export type { EngineVersion, RootDatabase } from "#engine";
+type EngineVersion = LmdbJs.EngineVersion;
 
-/** The name lib/build-engine.mjs gives its build (ENGINE_BUILD there): change both together. */
-export const ENGINE_BUILD = "@promethean/lmdb-cache build 2";
+/** The name the engine's version patch writes into LMDB's version string (patches/lmdb). */
+export const ENGINE_BUILD = "@promethean/lmdb-cache build 3";
 
-/** The LMDB inside the native addon lmdb-js loaded (lmdb-js exports it untyped). */
+let loading: Promise<Engine> | undefined;
+let loaded: Engine | undefined;
+
+/** The engine, loaded once per thread; rejects with CACHE_ENGINE when no usable build is there. */
+export function loadEngine(): Promise<Engine> {
+  loading ??= import("#engine").then(
+    (engine) => {
+      checkEngine(engine.version);
+      loaded = engine;
+      return engine;
+    },
+    (error: unknown) => {
+      loading = undefined;
+      throw new CacheError("CACHE_ENGINE", `cannot load the storage engine: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    },
+  );
+  return loading;
+}
+
+/** The engine's version, once loaded. */
 export function loadedEngine(): EngineVersion | undefined {
-  return (lmdb as { version?: EngineVersion }).version;
+  return loaded?.version;
 }
 
 function isRequired(version: EngineVersion | undefined): boolean {
@@ -31,13 +53,12 @@ export function engineName(version: EngineVersion | undefined = loadedEngine()):
   return version?.versionString ?? (version ? `${version.major}.${version.minor}.${version.patch}` : "unknown");
 }
 
-/** Throws CACHE_ENGINE unless lmdb-js runs this package's build of LMDB 0.9.29. */
-export function checkEngine(version: EngineVersion | undefined = loadedEngine()): void {
+/** Throws CACHE_ENGINE unless the addon is this package's build of LMDB 0.9.29. */
+export function checkEngine(version: EngineVersion | undefined): void {
   if (isRequired(version)) return;
   throw new CacheError(
     "CACHE_ENGINE",
-    `lmdb-js runs ${engineName(version)}, not ${ENGINE_BUILD} of LMDB 0.9.29, which this cache needs (several writing processes, ` +
-      "a writable map that cannot crash on a full disk); " +
-      "run `node node_modules/@promethean/lmdb-cache/lib/build-engine.mjs` (needs a C compiler and Node's headers)",
+    `the storage engine is ${engineName(version)}, not ${ENGINE_BUILD} of LMDB 0.9.29, which this cache needs; ` +
+      "an older build was left in the package: reinstall the package",
   );
 }

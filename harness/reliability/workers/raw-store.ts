@@ -1,6 +1,6 @@
 // Raw access to a cache's LMDB database, below the library: "put" plants records as given (hex), "dump"
 // prints every stored key and record (hex) as JSON, so a test can compare a whole store byte for byte.
-import { open } from "lmdb";
+import { open } from "#engine";
 
 type Job = { path: string; mode: "put" | "dump"; records?: [string, string][] };
 const job = JSON.parse(process.argv[2]!) as Job;

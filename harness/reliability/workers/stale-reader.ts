@@ -3,7 +3,7 @@
 // "probe": opens, reads `key` and the first entry, prints {"ok": true} or the error, and exits.
 // "reader-check": asks LMDB every `everyMs` to clear the reader slots of dead processes (what a library
 // call to readerCheck would do), printing "cleared <n>" when it cleared any.
-import { open } from "lmdb";
+import { open } from "#engine";
 import { openLmdbCache } from "../../../lib/index.ts";
 
 type Job = { path: string; mode: "hold" | "probe" | "reader-check"; pauseAfter?: number; key?: string; everyMs?: number };

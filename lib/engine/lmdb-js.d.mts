@@ -1,0 +1,68 @@
+// Types of the engine module ("#engine": dist/engine/lmdb-js.mjs, lmdb-js bundled by
+// lib/engine/build.mjs): only the part of lmdb-js's API this package calls, declared here so that
+// the package's published types stand alone.
+
+export interface RangeOptions<K> {
+  start?: K;
+  end?: K;
+  limit?: number;
+}
+
+export interface OpenOptions {
+  path: string;
+  noSubdir?: boolean;
+  /** "binary" for Buffer keys and values (this package); lmdb-js's defaults otherwise. */
+  keyEncoding?: "binary" | "ordered-binary";
+  encoding?: "binary" | "msgpack" | "json" | "string";
+  maxReaders?: number;
+  mapSize?: number;
+  noSync?: boolean;
+  overlappingSync?: boolean;
+  useWritemap?: boolean;
+  readOnly?: boolean;
+  /** Mode of the files LMDB creates (before the umask). */
+  permissionsMode?: number;
+}
+
+export interface TreeStats {
+  treeDepth: number;
+  treeBranchPageCount: number;
+  treeLeafPageCount: number;
+  entryCount: number;
+  overflowPages: number;
+}
+
+/** The environment's figures, with those of its main tree under `root`. */
+export interface Stats extends TreeStats {
+  pageSize: number;
+  root: TreeStats;
+}
+
+export interface RootDatabase<K = unknown, V = unknown> {
+  get(key: K): V | undefined;
+  getBinary(key: K): Buffer | undefined;
+  /** A view of the engine's buffer, valid only until the next read. */
+  getBinaryFast(key: K): Buffer | undefined;
+  putSync(key: K, value: V): boolean;
+  removeSync(key: K): boolean;
+  clearSync(): void;
+  transactionSync<T>(action: () => T): T;
+  getRange(options?: RangeOptions<K>): Iterable<{ key: K; value: V }>;
+  getKeys(options?: RangeOptions<K>): Iterable<K>;
+  getStats(): Stats;
+  resetReadTxn(): void;
+  readerCheck(): number;
+  readerList(): string;
+  close(): Promise<void>;
+}
+
+export interface EngineVersion {
+  major: number;
+  minor: number;
+  patch: number;
+  versionString?: string;
+}
+
+export const version: EngineVersion;
+
+export function open<K = unknown, V = unknown>(options: OpenOptions): RootDatabase<K, V>;
