@@ -1,4 +1,5 @@
 import type { CellFigures } from "./cells.ts";
+import { type ColdStartMetric, coldStartFailuresOf, coldStartSideOf } from "./cold-start-analysis.ts";
 import type { BenchReport, CellEntry, CellFailure } from "./results.ts";
 import { type Spread, spread } from "./stats.ts";
 import type { WorkloadId } from "./workloads.ts";
@@ -18,7 +19,7 @@ export const METRICS: Record<Metric, { label: string; value: (f: CellFigures) =>
   openTime: { label: "time to open", value: (f) => f.openMs, higherIsBetter: false },
 };
 
-type Report = Pick<BenchReport, "cells" | "settings">;
+type Report = Pick<BenchReport, "cells" | "settings" | "coldStart">;
 
 export function findCell(report: Report, workload: WorkloadId, size: number, processes: number, backend: string): CellEntry | undefined {
   return report.cells.find((c) => c.workload === workload && c.size === size && c.processes === processes && c.backend === backend);
@@ -31,13 +32,16 @@ export function failuresOf(report: Report, workload: WorkloadId, size: number, p
   return cell?.status === "measured" ? cell.failures : [];
 }
 
-export type Side = { backend: string; processes: number; reps: CellFigures[]; stats: Spread; note?: string };
+/** One backend's figures of a metric, one value per repetition (or per cold-start sample). */
+export type Side = { backend: string; processes: number; values: number[]; stats: Spread; note?: string };
+
+export type CellSide = Side & { reps: CellFigures[] };
 
 /**
  * The figures of `backend` for a cell; when it cannot run with that many processes, its best
  * instead: the same workload in one process (noted).
  */
-export function sideOf(report: Report, workload: WorkloadId, size: number, processes: number, backend: string, metric: Metric): Side | undefined {
+export function sideOf(report: Report, workload: WorkloadId, size: number, processes: number, backend: string, metric: Metric): CellSide | undefined {
   let cell = findCell(report, workload, size, processes, backend);
   let note: string | undefined;
   if (cell?.status === "unsupported") {
@@ -46,15 +50,14 @@ export function sideOf(report: Report, workload: WorkloadId, size: number, proce
   }
   if (cell?.status !== "measured" || cell.reps.length === 0 || cell.failures.length > 0) return undefined;
   const values = cell.reps.map(METRICS[metric].value);
-  return { backend, processes: cell.processes, reps: cell.reps, stats: spread(values), ...(note ? { note } : {}) };
+  return { backend, processes: cell.processes, reps: cell.reps, values, stats: spread(values), ...(note ? { note } : {}) };
 }
 
 export type Ratio = { ratio: number; min: number; max: number; candidate: Side; against: Side };
 
-/** candidate / against for the metric: ratio of the medians, with the range of the paired ratios. */
-export function ratioOf(candidate: Side, against: Side, metric: Metric): Ratio {
-  const value = METRICS[metric].value;
-  const paired = candidate.reps.slice(0, against.reps.length).map((f, i) => value(f) / value(against.reps[i]!));
+/** candidate / against: ratio of the medians, with the range of the paired ratios. */
+export function ratioOf(candidate: Side, against: Side): Ratio {
+  const paired = candidate.values.slice(0, against.values.length).map((v, i) => v / against.values[i]!);
   return {
     ratio: candidate.stats.median / against.stats.median,
     min: Math.min(...paired),
@@ -64,18 +67,23 @@ export function ratioOf(candidate: Side, against: Side, metric: Metric): Ratio {
   };
 }
 
-export type Check = {
+type CheckBase = {
   id: string;
   label: string;
-  workload: WorkloadId;
-  processes: number;
-  metric: Metric;
   /** "reference", or the id of a backend (a floor). */
   against: string;
   /** Passing means ratio >= goal ("at least") or ratio <= goal ("at most"). */
   direction: "at least" | "at most";
   goal: number;
 };
+
+/** Judged on a workload's cells. */
+export type CellCheck = CheckBase & { workload: WorkloadId; processes: number; metric: Metric };
+
+/** Judged on the cold-start samples, measured on the first data set only. */
+export type ColdStartCheck = CheckBase & { metric: ColdStartMetric };
+
+export type Check = CellCheck | ColdStartCheck;
 
 export type CheckResult = Check & {
   size: number;
@@ -99,19 +107,25 @@ function verdictOf(check: Check, ratio: number): { met: boolean; verdict: string
 
 export function evaluateCheck(report: Report, check: Check, size: number): CheckResult {
   const againstId = check.against === "reference" ? report.settings.reference : check.against;
-  const candidate = sideOf(report, check.workload, size, check.processes, report.settings.candidate, check.metric);
-  const against = sideOf(report, check.workload, size, check.processes, againstId, check.metric);
+  const side = (backend: string) =>
+    "workload" in check ? sideOf(report, check.workload, size, check.processes, backend, check.metric) : coldStartSideOf(report, backend, check.metric);
+  const failures = (backend: string) =>
+    "workload" in check ? failuresOf(report, check.workload, size, check.processes, backend) : coldStartFailuresOf(report, backend);
+  const candidate = side(report.settings.candidate);
+  const against = side(againstId);
   if (candidate === undefined || against === undefined) {
-    const failed = [report.settings.candidate, againstId]
-      .flatMap((backend) => failuresOf(report, check.workload, size, check.processes, backend).map((f) => `${backend}: ${f.error}`))
-      .at(0);
+    const failed = [report.settings.candidate, againstId].flatMap((backend) => failures(backend).map((f) => `${backend}: ${f.error}`)).at(0);
     return { ...check, size, ratio: undefined, met: undefined, verdict: failed ? `failed (${failed})` : "not measured" };
   }
-  const ratio = ratioOf(candidate, against, check.metric);
+  const ratio = ratioOf(candidate, against);
   return { ...check, size, ratio, ...verdictOf(check, ratio.ratio) };
 }
 
+/** Cell checks at every size; cold-start checks once, at the size cold start was measured on. */
 export function evaluateChecks(report: Report, checks: readonly Check[]): CheckResult[] {
-  return report.settings.sizes.flatMap((size) => checks.map((check) => evaluateCheck(report, check, size)));
+  const coldStartSize = report.coldStart?.size ?? report.settings.sizes[0];
+  return report.settings.sizes.flatMap((size) =>
+    checks.filter((check) => "workload" in check || size === coldStartSize).map((check) => evaluateCheck(report, check, size)),
+  );
 }
 

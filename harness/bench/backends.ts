@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import type { Cache } from "../../lib/types.ts";
 import type { Profile } from "./dataset.ts";
 
@@ -6,6 +7,16 @@ export type BenchStore = Pick<Cache<Profile>, "get" | "set" | "batch" | "entries
 
 export type BackendKind = "candidate" | "reference" | "floor" | "fixture";
 
+/**
+ * How a fresh plain-node process loads a backend as its users do, for the cold-start measurement;
+ * `opener` is the export that opens a cache from `{ path }`.
+ */
+export type ColdStartEntry =
+  /** Imported as it is: a package name (resolved from the repository) or a plain JavaScript file's URL. */
+  | { readonly specifier: string; readonly opener: string }
+  /** TypeScript source, bundled to plain JavaScript once per run. */
+  | { readonly source: string; readonly opener: string };
+
 export type Backend = {
   readonly id: string;
   readonly kind: BackendKind;
@@ -13,6 +24,8 @@ export type Backend = {
   readonly description: string;
   /** Imports the engine's code; the returned opener is what "time to open" measures. */
   readonly load: () => Promise<(dir: string) => Promise<BenchStore>>;
+  /** Absent for backends whose cold start is not measured. */
+  readonly coldStart?: ColdStartEntry;
 };
 
 // Modules are imported lazily: a worker loads only the engine it measures, so one backend's
@@ -26,6 +39,8 @@ const BACKENDS: readonly Backend[] = [
       const { openLmdbCache } = await import("../../lib/index.ts");
       return (dir) => openLmdbCache<Profile>({ path: dir });
     },
+    // The package entry point as built by `pnpm build`, found through package.json "exports".
+    coldStart: { specifier: "@promethean/lmdb-cache", opener: "openLmdbCache" },
   },
   {
     id: "level-cache",
@@ -35,6 +50,7 @@ const BACKENDS: readonly Backend[] = [
       const { openReferenceLevelCache } = await import("../baselines/level-cache.ts");
       return (dir) => openReferenceLevelCache<Profile>({ path: dir });
     },
+    coldStart: { source: fileURLToPath(new URL("../baselines/level-cache.ts", import.meta.url)), opener: "openReferenceLevelCache" },
   },
   {
     id: "lmdb-raw",
@@ -55,6 +71,7 @@ const BACKENDS: readonly Backend[] = [
     kind: "fixture",
     description: "test fixture: this library made deliberately slow and memory-hungry, to show the gate fails",
     load: async () => (await import("./fixtures/slowed-backend.ts")).openSlowedCache,
+    coldStart: { specifier: new URL("./fixtures/cold-start-slowed.mjs", import.meta.url).href, opener: "openSlowedCache" },
   },
 ];
 

@@ -1,8 +1,10 @@
 import { rm } from "node:fs/promises";
 import { backendById } from "./backends.ts";
 import { type CellFigures, probeMultiProcess, runCell, seedTemplate, type Template } from "./cells.ts";
+import { runColdStart } from "./cold-start.ts";
+import { failureSummary } from "./failure-summary.ts";
 import { startProvenance } from "./machine.ts";
-import type { BackendEntry, BenchReport, CellEntry, DataSetEntry } from "./results.ts";
+import type { BackendEntry, BenchReport, CellEntry, ColdStartResult, DataSetEntry } from "./results.ts";
 import type { BenchSettings } from "./settings.ts";
 import { WORKLOADS } from "./workloads.ts";
 
@@ -17,18 +19,10 @@ function cellLine(entry: CellEntry, rep: number, figures: CellFigures): string {
   );
 }
 
-/** The worker's own words: its stderr without stack frames, on one line. */
-export function failureSummary(error: unknown): string {
-  const lines = String(error instanceof Error ? error.message : error)
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => line !== "" && !line.startsWith("at ") && !line.includes("failed: Command failed"));
-  return lines.slice(0, 4).join(" | ").slice(0, 400);
-}
-
 /**
  * The whole matrix: for each data set, each workload and process count, the backends take turns
  * (A B C D, A B C D, ...) for every repetition, each in fresh processes over a fresh copy of the data.
+ * Cold start is measured once, on the first data set, before its cells.
  */
 export async function runBench(settings: BenchSettings, log: Log): Promise<BenchReport> {
   const provenance = await startProvenance();
@@ -36,6 +30,7 @@ export async function runBench(settings: BenchSettings, log: Log): Promise<Bench
   const datasets: DataSetEntry[] = [];
   const cells: CellEntry[] = [];
   const templates: Template[] = [];
+  let coldStart: ColdStartResult | undefined;
   try {
     for (const size of settings.sizes) {
       const seeded: Template[] = [];
@@ -52,6 +47,10 @@ export async function runBench(settings: BenchSettings, log: Log): Promise<Bench
         }
       }
       datasets.push({ size, templates: seeded.map((t) => ({ backend: t.backend, seedMs: t.seedMs, disk: t.disk })) });
+      if (size === settings.sizes[0] && settings.coldStartSamples > 0) {
+        const sides = [settings.candidate, settings.reference].map((backend) => seeded.find((t) => t.backend === backend)!);
+        coldStart = await runColdStart(sides, settings.coldStartSamples, log);
+      }
       for (const workload of settings.workloads) {
         const counts = WORKLOADS[workload].fixedWork ? [1] : settings.processCounts;
         for (const processes of counts) {
@@ -90,5 +89,6 @@ export async function runBench(settings: BenchSettings, log: Log): Promise<Bench
     backends,
     datasets,
     cells,
+    ...(coldStart ? { coldStart } : {}),
   };
 }

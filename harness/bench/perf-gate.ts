@@ -17,6 +17,7 @@ async function main(): Promise<number> {
       repetitions: { type: "string", default: String(GATE_DEFAULTS.repetitions) },
       "duration-ms": { type: "string", default: String(GATE_DEFAULTS.durationMs) },
       size: { type: "string", default: String(GATE_DEFAULTS.size) },
+      "cold-start-samples": { type: "string", default: String(GATE_DEFAULTS.coldStartSamples) },
       out: { type: "string", default: join(REPO_ROOT, "reports") },
     },
   });
@@ -31,6 +32,7 @@ async function main(): Promise<number> {
     durationMs: number("duration-ms", values["duration-ms"]),
     size: number("size", values.size),
     seed: GATE_DEFAULTS.seed,
+    coldStartSamples: number("cold-start-samples", values["cold-start-samples"]),
   });
   const bench = await runBench(settings, (line) => console.log(`  ${line}`));
   const report: GateReport = { ...bench, kind: "perf-gate" };

@@ -1,5 +1,6 @@
 import { type CheckResult, evaluateChecks, failuresOf, findCell, METRICS, ratioOf, sideOf } from "./analysis.ts";
 import type { CellFigures } from "./cells.ts";
+import { coldStartSection } from "./cold-start-report.ts";
 import { mib, ms, ops, ranged, ratio, shortCommit, table } from "./format.ts";
 import type { BenchReport, Provenance } from "./results.ts";
 import { median, spread } from "./stats.ts";
@@ -75,7 +76,7 @@ function workloadTable(report: BenchReport, workload: WorkloadId, size: number):
         const cand = sideOf(report, workload, size, processes, backend, "throughput");
         const ref = sideOf(report, workload, size, processes, settings.reference, "throughput");
         if (cand && ref) {
-          const r = ratioOf(cand, ref, "throughput");
+          const r = ratioOf(cand, ref);
           vsRef = ranged(r.ratio, r.min, r.max, ratio) + (ref.note ? " †" : "");
         }
       }
@@ -131,7 +132,7 @@ function ratioMatrix(report: BenchReport, size: number): string {
         const cand = sideOf(report, workload, size, processes, settings.candidate, "throughput");
         const ref = sideOf(report, workload, size, processes, settings.reference, "throughput");
         if (!cand || !ref) return absent(report, workload, size, processes, [settings.candidate, settings.reference]);
-        const r = ratioOf(cand, ref, "throughput");
+        const r = ratioOf(cand, ref);
         return ranged(r.ratio, r.min, r.max, ratio) + (ref.note ? " †" : "");
       }),
     ];
@@ -155,7 +156,7 @@ function overheadMatrix(report: BenchReport, size: number): string {
           const cand = sideOf(report, workload, size, processes, settings.candidate, "timePerOp");
           const raw = sideOf(report, workload, size, processes, floor.id, "timePerOp");
           if (!cand || !raw) return absent(report, workload, size, processes, [settings.candidate, floor.id]);
-          const r = ratioOf(cand, raw, "timePerOp");
+          const r = ratioOf(cand, raw);
           return ranged(r.ratio, r.min, r.max, ratio);
         }),
       ]);
@@ -174,7 +175,7 @@ function memoryRows(report: BenchReport, size: number): string {
     const vs = (metric: "peakRss" | "peakRssAnon" | "peakRssFile") => {
       const cand = sideOf(report, "footprint", size, 1, backend, metric);
       const against = sideOf(report, "footprint", size, 1, settings.reference, metric);
-      return ref && cand && against ? ratio(ratioOf(cand, against, metric).ratio) : "";
+      return ref && cand && against ? ratio(ratioOf(cand, against).ratio) : "";
     };
     const template = report.datasets.find((d) => d.size === size)?.templates.find((t) => t.backend === backend);
     return [
@@ -202,11 +203,15 @@ function memoryRows(report: BenchReport, size: number): string {
 
 /** Every failed repetition, listed before anything else: a failure is the first thing to read. */
 function failureSection(report: BenchReport): string[] {
-  const rows = report.cells.flatMap((cell) =>
-    cell.status === "measured"
-      ? cell.failures.map((f) => [cell.workload, cell.size.toLocaleString("en"), String(cell.processes), cell.backend, String(f.rep + 1), f.error])
-      : [],
-  );
+  const cold = report.coldStart;
+  const rows = [
+    ...report.cells.flatMap((cell) =>
+      cell.status === "measured"
+        ? cell.failures.map((f) => [cell.workload, cell.size.toLocaleString("en"), String(cell.processes), cell.backend, String(f.rep + 1), f.error])
+        : [],
+    ),
+    ...(cold?.sides.flatMap((side) => side.failures.map((f) => ["cold start", cold.size.toLocaleString("en"), "1", side.backend, String(f.rep + 1), f.error])) ?? []),
+  ];
   if (rows.length === 0) return [];
   return [
     "## Failures",
@@ -232,7 +237,8 @@ export function renderBench(report: BenchReport, baseName: string): ReportFiles 
     ...provenanceLines(report),
     `- Settings: seed ${settings.seed}; data sets of ${settings.sizes.map((s) => s.toLocaleString("en")).join(" and ")} entries; ` +
       `${settings.processCounts.join(", ")} processes; ${settings.repetitions} repetitions of ${settings.durationMs} ms windows; ` +
-      `backends interleaved in the order ${settings.backends.join(", ")}.`,
+      `backends interleaved in the order ${settings.backends.join(", ")}` +
+      (settings.coldStartSamples ? `; cold start: ${settings.coldStartSamples} fresh processes per side.` : "."),
     "",
     "## Backends",
     "",
@@ -253,6 +259,7 @@ export function renderBench(report: BenchReport, baseName: string): ReportFiles 
     "",
     `† ${ref} cannot open a store from a second process, so its row at that process count is "unsupported" and the ratio compares against its best, its 1-process figure.`,
     "",
+    ...coldStartSection(report, TARGETS, "## Cold start"),
   ];
   for (const size of settings.sizes) {
     out.push(
@@ -290,6 +297,7 @@ export function renderBench(report: BenchReport, baseName: string): ReportFiles 
     "- Every process carries the Node.js and tsx baseline (the RSS before open column); the store's own share is the peak minus that.",
     "- File-backed RSS of the LMDB backends is the data file's pages mapped into the process: page cache that all processes share and the kernel can reclaim, not private memory.",
     "- Ratios are of medians over the repetitions; the range shows the ratios of the paired repetitions (the backends take turns within each repetition).",
+    "- Cold start runs `harness/bench/fixtures/cold-start.mjs` in fresh plain `node` processes: the library through its package entry point as `pnpm build` (run first) makes it, level-cache's reference bundled to plain JavaScript by esbuild with `level` left external.",
     "",
   );
   return { markdown: out.join("\n"), charts: [{ suffix: "throughput", svg: throughputChart(report) }, { suffix: "memory", svg: memoryChart(report) }] };

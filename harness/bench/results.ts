@@ -30,10 +30,41 @@ export type CellFailure = { rep: number; error: string };
 export type CellEntry = CellKey &
   ({ status: "measured"; reps: CellFigures[]; failures: CellFailure[] } | { status: "unsupported"; codes: string[] });
 
+/** One fresh process, from its start to its first get resolved; times since the process started. */
+export type ColdStartSample = {
+  /** Node's own start-up, until the measuring script's first line. */
+  bootMs: number;
+  /** The `import()` of the entry point alone. */
+  importMs: number;
+  openMs: number;
+  getMs: number;
+  /** Process start to the first get resolved: everything above. */
+  firstGetMs: number;
+};
+
+export type ColdStartSide = {
+  backend: string;
+  /** What the processes imported, as it resolved. */
+  entry: string;
+  samples: ColdStartSample[];
+  /** A failed sample (an import that failed, a wrong value read) ends that side's measurement. */
+  failures: CellFailure[];
+};
+
+export type ColdStartResult = {
+  size: number;
+  key: string;
+  /** Samples per side run first and discarded: they bring the files into the page cache. */
+  warmups: number;
+  sides: ColdStartSide[];
+};
+
 export type BenchReport = Provenance & {
   kind: "bench";
   settings: BenchSettings;
   backends: BackendEntry[];
   datasets: DataSetEntry[];
   cells: CellEntry[];
+  /** Absent from reports written before cold start was measured. */
+  coldStart?: ColdStartResult;
 };

@@ -19,6 +19,8 @@ export type BenchSettings = {
   repetitions: number;
   /** Length of each timed window. */
   durationMs: number;
+  /** Fresh processes per side for cold start (candidate and reference taking turns); 0 skips it. */
+  coldStartSamples: number;
 };
 
 export const DEFAULT_SEED = 20_240_601;
@@ -29,6 +31,6 @@ export const REFERENCE = "level-cache";
 export function benchSettings(mode: "quick" | "full", seed = DEFAULT_SEED): BenchSettings {
   const common = { seed, workloads: [...WORKLOAD_IDS], backends: [...BENCH_BACKENDS], candidate: CANDIDATE, reference: REFERENCE };
   return mode === "quick"
-    ? { ...common, mode, sizes: [10_000], processCounts: [1, 4], repetitions: 2, durationMs: 700 }
-    : { ...common, mode, sizes: [10_000, 100_000], processCounts: [1, 2, 4, 8], repetitions: 3, durationMs: 1500 };
+    ? { ...common, mode, sizes: [10_000], processCounts: [1, 4], repetitions: 2, durationMs: 700, coldStartSamples: 10 }
+    : { ...common, mode, sizes: [10_000, 100_000], processCounts: [1, 2, 4, 8], repetitions: 3, durationMs: 1500, coldStartSamples: 30 };
 }

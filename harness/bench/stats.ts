@@ -11,3 +11,10 @@ export type Spread = { median: number; min: number; max: number; n: number };
 export function spread(values: readonly number[]): Spread {
   return { median: median(values), min: Math.min(...values), max: Math.max(...values), n: values.length };
 }
+
+/** The nearest-rank quantile: the smallest value with at least a fraction `q` of them at or below it. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length))) - 1]!;
+}

@@ -34,6 +34,14 @@ export const TARGETS: readonly Check[] = [
     goal: 1.0,
   },
   {
+    id: "cold-start",
+    label: "Cold start: a new process to its first get resolved, import included, vs level-cache",
+    metric: "coldStart",
+    against: "reference",
+    direction: "at most",
+    goal: 1.0,
+  },
+  {
     id: "get-vs-raw-json",
     label: "get time vs raw lmdb-js, same encoding (JSON) and a fresh snapshot per get",
     workload: "get",
