@@ -1,4 +1,5 @@
 import { chmod, mkdir, rm, stat } from "node:fs/promises";
+import { constants } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { checkDataFile } from "./data-file.ts";
 import { type Engine, loadEngine, type RootDatabase } from "./engine/index.ts";
@@ -136,6 +137,14 @@ async function openEnv(engine: Engine, path: string, id: string, durability: Dur
       permissionsMode: fileMode,
     });
   } catch (error) {
+    if ((error as { code?: unknown }).code === constants.errno.EBUSY) {
+      throw new CacheError(
+        "CACHE_INCOMPATIBLE",
+        `${path} is open in this process through another LMDB (another copy of this package's engine, or lmdb-js): ` +
+          "one process must reach a cache through one engine",
+        { cause: error },
+      );
+    }
     throw engineFailure(error, "CACHE_INVALID_PATH", `cannot open an LMDB environment at ${path}`);
   }
   if (created) await applyMode(path, fileMode);
