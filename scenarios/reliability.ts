@@ -1,11 +1,11 @@
 // pnpm scenario reliability [--quick] [--seed S] [--only a,b]: the reliability campaigns (kill points,
-// stale readers, growth, busy writers, corruption, bad input, key fuzz, clocks), writing reports/reliability.json and .md.
+// stale readers, growth, busy writers, corruption, bad input, key fuzz, clocks, lifecycle), writing reports/reliability.json and .md.
 // Exit code 0 only when every figure with a rule holds.
 import { fileURLToPath } from "node:url";
 import { CAMPAIGNS, type CampaignId, runReliability } from "../harness/reliability/run.ts";
 import { figuresTable, writeReport } from "../harness/reliability/report.ts";
 
-export const summary = "crashes, stale readers, a growing map, busy writers, corrupt data, bad input and skewed clocks; writes reports/reliability.*";
+export const summary = "crashes, stale readers, a growing map, busy writers, corrupt data, bad input, skewed clocks and opens and closes under load; writes reports/reliability.*";
 
 export async function main(args: readonly string[]): Promise<number> {
   const value = (flag: string) => {

@@ -36,17 +36,27 @@ export function startChild(script: string, job: unknown, onLine: (line: string) 
   return { pid: child.pid!, exited, kill: () => void child.kill("SIGKILL") };
 }
 
-/** Runs a worker to its end and returns the JSON document it printed last, if any. */
-export async function runChild<R>(script: string, job: unknown): Promise<Exit & { result: R | undefined }> {
+/**
+ * Runs a worker to its end and returns the JSON document it printed last, if any. With `timeoutMs`,
+ * a worker still running after that long is SIGKILLed and `timedOut` is set.
+ */
+export async function runChild<R>(script: string, job: unknown, options: { timeoutMs?: number } = {}): Promise<Exit & { result: R | undefined; timedOut: boolean }> {
   let last: string | undefined;
-  const exit = await startChild(script, job, (line) => {
+  const child = startChild(script, job, (line) => {
     if (line.startsWith("{")) last = line;
-  }).exited;
+  });
+  let timedOut = false;
+  const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => {
+    timedOut = true;
+    child.kill();
+  }, options.timeoutMs);
+  const exit = await child.exited;
+  clearTimeout(timer);
   let result: R | undefined;
   try {
     result = last === undefined ? undefined : (JSON.parse(last) as R);
   } catch {
     result = undefined;
   }
-  return { ...exit, result };
+  return { ...exit, result, timedOut };
 }

@@ -8,6 +8,7 @@ import { runCorruption } from "./corruption.ts";
 import { runGrowth } from "./growth.ts";
 import { runKeyFuzz } from "./key-fuzz.ts";
 import { runKillPoints } from "./kill-points.ts";
+import { runLifecycle } from "./lifecycle.ts";
 import type { ReliabilityReport } from "./report.ts";
 import { runStaleReaders } from "./stale-readers.ts";
 import { round } from "./stats.ts";
@@ -24,6 +25,7 @@ export const FULL = {
   badInput: { openTimeoutMs: 5000 },
   fuzz: { keys: 1_000_000, sample: 50_000 },
   clocks: { skews: [0, 10, 100, 1000], count: 150, gapMs: 10, ttlMs: 1500 },
+  lifecycle: { churners: 4, openClosers: 2, writers: 2, readers: 2, churnSeconds: 60, kills: 100, killConcurrency: 4, threads: 4, threadSeconds: 10, aliasRounds: 40 },
 };
 
 export const QUICK: typeof FULL = {
@@ -36,6 +38,7 @@ export const QUICK: typeof FULL = {
   badInput: { openTimeoutMs: 2000 },
   fuzz: { keys: 20_000, sample: 1000 },
   clocks: { skews: [0, 100], count: 40, gapMs: 10, ttlMs: 300 },
+  lifecycle: { churners: 4, openClosers: 2, writers: 2, readers: 2, churnSeconds: 15, kills: 24, killConcurrency: 4, threads: 4, threadSeconds: 4, aliasRounds: 10 },
 };
 
 /** Small enough for every test run. */
@@ -49,9 +52,10 @@ export const TEST: typeof FULL = {
   badInput: { openTimeoutMs: 2000 },
   fuzz: { keys: 5000, sample: 500 },
   clocks: { skews: [0, 100], count: 25, gapMs: 10, ttlMs: 250 },
+  lifecycle: { churners: 3, openClosers: 1, writers: 1, readers: 1, churnSeconds: 3, kills: 6, killConcurrency: 3, threads: 3, threadSeconds: 1.5, aliasRounds: 3 },
 };
 
-export const CAMPAIGNS = ["kill-points", "kill-points-fsync", "stale-readers", "growth", "busy-writers", "corruption", "bad-input", "key-fuzz", "clocks"] as const;
+export const CAMPAIGNS = ["kill-points", "kill-points-fsync", "stale-readers", "growth", "busy-writers", "corruption", "bad-input", "key-fuzz", "clocks", "lifecycle"] as const;
 export type CampaignId = (typeof CAMPAIGNS)[number];
 
 /** The campaign each group of settings belongs to. */
@@ -65,6 +69,7 @@ const CAMPAIGN_OF: Record<keyof typeof FULL, CampaignId> = {
   badInput: "bad-input",
   fuzz: "key-fuzz",
   clocks: "clocks",
+  lifecycle: "lifecycle",
 };
 
 export async function runReliability(options: {
@@ -93,6 +98,7 @@ export async function runReliability(options: {
       ["bad-input", () => runBadInput(context, settings.badInput)],
       ["key-fuzz", () => runKeyFuzz(context, settings.fuzz)],
       ["clocks", () => runClocks(context, settings.clocks)],
+      ["lifecycle", () => runLifecycle(context, settings.lifecycle)],
     ];
     for (const [id, run] of steps) {
       if (!want(id)) continue;
