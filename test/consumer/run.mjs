@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// The package as a user gets it: packed, installed from the tarball into a fresh application with
+// install scripts ignored (npm --ignore-scripts, and pnpm's defaults), next to lmdb-js that the
+// application uses for its own database. Checks that installing changes nothing of lmdb-js's (its
+// files, its engine, the application's database written before), that the cache works across
+// processes and worker threads and beside the application's lmdb-js in one process, and that
+// without a prebuilt binary the cache reports CACHE_ENGINE with a command that then builds one.
+// Prints the tarball's size, its installed size and the install's time. Needs the npm registry.
+// Usage: node test/consumer/run.mjs [--keep]
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO = join(HERE, "..", "..");
+const LMDB_JS = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")).devDependencies.lmdb;
+const work = mkdtempSync(join(tmpdir(), "lmdb-cache-consumer-"));
+let checks = 0;
+
+function run(command, args, cwd, env = {}) {
+  return execFileSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] }).trim();
+}
+
+function timed(action) {
+  const started = performance.now();
+  const result = action();
+  return { result, seconds: (performance.now() - started) / 1000 };
+}
+
+function check(name, condition, detail = "") {
+  if (!condition) throw new Error(`${name}${detail ? `: ${detail}` : ""}`);
+  checks++;
+  console.log(`ok: ${name}`);
+}
+
+function treeBytes(dir) {
+  let bytes = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) bytes += statSync(join(entry.parentPath, entry.name)).size;
+  }
+  return bytes;
+}
+
+/** A digest of every file under `dir` (paths and contents): equal before and after means untouched. */
+function treeDigest(dir) {
+  const hash = createHash("sha256");
+  const files = readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+  for (const file of files) hash.update(file.slice(dir.length)).update(readFileSync(file));
+  return hash.digest("hex");
+}
+
+function newApp(name) {
+  const app = join(work, name);
+  cpSync(join(HERE, "app"), app, { recursive: true });
+  writeFileSync(join(app, "package.json"), `${JSON.stringify({ name: `consumer-${name}`, private: true, type: "module" }, null, 2)}\n`);
+  return app;
+}
+
+/** Two processes write 500 entries each into one cache at the same time; a third reads all back. */
+function twoWriters(app) {
+  const cache = join(app, "cache");
+  run("sh", ["-c", `node cache-writer.mjs ${cache} a 500 & node cache-writer.mjs ${cache} b 500 & wait`], app);
+  return node(app, "cache-reader.mjs", cache, "500", "a", "b") === "1000 entries read back";
+}
+
+const npm = (app, ...args) => run("npm", ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error", ...args], app);
+const node = (app, script, ...args) => run(process.execPath, [script, ...args], app);
+
+try {
+  const packed = timed(() => run("pnpm", ["pack", "--pack-destination", work], REPO));
+  const tarball = join(work, readdirSync(work).find((name) => name.endsWith(".tgz")));
+  console.log(`packed in ${packed.seconds.toFixed(1)} s: ${tarball} (${(statSync(tarball).size / 1024).toFixed(0)} KiB)`);
+
+  // npm, install scripts ignored: the application has lmdb-js and a database of its own first.
+  const app = newApp("npm");
+  npm(app, `lmdb@${LMDB_JS}`);
+  const before = node(app, "app-db.mjs", "write", join(app, "app-db"));
+  const lmdbBefore = treeDigest(join(app, "node_modules", "lmdb"));
+  const installed = timed(() => npm(app, tarball));
+  const packageDir = join(app, "node_modules", "@promethean", "lmdb-cache");
+  console.log(`npm install of the tarball (scripts ignored): ${installed.seconds.toFixed(1)} s; installed size ${(treeBytes(packageDir) / 1024).toFixed(0)} KiB`);
+  check("installing leaves every file of lmdb-js as it was", treeDigest(join(app, "node_modules", "lmdb")) === lmdbBefore);
+  const after = node(app, "app-db.mjs", "read", join(app, "app-db"));
+  check("the application's own lmdb-js database, written before, reads back after, on lmdb-js's own engine", after === before && /0\.9\.90/.test(after), after);
+  check("two processes write one cache at once and a third reads every entry back", twoWriters(app));
+  check("a worker thread opens and closes the cache the main thread holds", /worker thread: 50/.test(node(app, "threads.mjs", join(app, "threaded"))));
+  check("the application's lmdb-js and the cache work side by side in one process", /1000 of 1000/.test(node(app, "neighbours.mjs", join(app, "app-db-2"), join(app, "cache-2"))));
+  check("the application's database still reads back", node(app, "app-db.mjs", "read", join(app, "app-db")) === before);
+
+  // Without a binary for the platform: a typed error naming the fix, nothing created; the fix works.
+  rmSync(join(packageDir, "dist", "engine", "prebuilds"), { recursive: true });
+  const missing = JSON.parse(node(app, "open.mjs", join(app, "no-engine")));
+  check("with no usable engine build, open rejects with CACHE_ENGINE and creates nothing", missing.code === "CACHE_ENGINE" && missing.created === false, JSON.stringify(missing));
+  const command = /`node "([^"]+)"`/.exec(missing.message)?.[1];
+  check("the message names the command that builds the engine", command !== undefined && command.endsWith("install.mjs"), missing.message);
+  const built = timed(() => run(process.execPath, [command], app));
+  console.log(`built from source in ${built.seconds.toFixed(1)} s`);
+  check("after that command, the cache opens", JSON.parse(node(app, "open.mjs", join(app, "no-engine"))).ok === true);
+
+  // pnpm with its defaults, which skip dependencies' install scripts.
+  const pnpmApp = newApp("pnpm");
+  const pnpmInstalled = timed(() => run("pnpm", ["add", tarball, `lmdb@${LMDB_JS}`, "--reporter=silent"], pnpmApp));
+  console.log(`pnpm add of the tarball and lmdb-js (default settings): ${pnpmInstalled.seconds.toFixed(1)} s`);
+  check("under pnpm's defaults, two processes write one cache at once and a third reads every entry back", twoWriters(pnpmApp));
+  check("under pnpm, a worker thread shares the cache", /worker thread: 50/.test(node(pnpmApp, "threads.mjs", join(pnpmApp, "threaded"))));
+  check("under pnpm, the application's lmdb-js and the cache share a process", /1000 of 1000/.test(node(pnpmApp, "neighbours.mjs", join(pnpmApp, "app-db"), join(pnpmApp, "cache-2"))));
+  console.log(`consumer: ${checks} passed, 0 failed`);
+} catch (error) {
+  console.error(`consumer check failed after ${checks} passed: ${error instanceof Error ? error.message : String(error)}`);
+  if (error?.stderr) console.error(String(error.stderr));
+  process.exitCode = 1;
+} finally {
+  if (!process.argv.includes("--keep")) rmSync(work, { recursive: true, force: true });
+}
