@@ -1,5 +1,8 @@
 import { deserialize, serialize } from "node:v8";
-import { Packr, RESERVE_START_SPACE } from "msgpackr";
+// msgpackr's "pack" entry is its pure JavaScript codec. The main entry also loads msgpackr-extract,
+// a native string extractor: that took about 15 ms of every process's start, and on this cache's
+// records (hundreds of bytes) decoding ran slower with it than without.
+import { Packr, RESERVE_START_SPACE } from "msgpackr/pack";
 import { CacheError } from "./errors.ts";
 import { isPlainJson } from "./plain-json.ts";
 import type { ValueCodec } from "./types.ts";

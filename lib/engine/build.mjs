@@ -97,8 +97,16 @@ async function bundleJs(lmdbDir, scratch, outFile) {
     format: "esm",
     target: "node20",
     nodePaths,
-    // Shared with the library, which depends on it too.
-    external: ["msgpackr"],
+    // Shared with the library, which depends on it too, through its pure JavaScript entry (the
+    // main entry also loads a native helper that only slows this package's start: lib/codec.ts).
+    plugins: [
+      {
+        name: "msgpackr-without-native-helper",
+        setup(context) {
+          context.onResolve({ filter: /^msgpackr$/ }, () => ({ path: "msgpackr/pack", external: true }));
+        },
+      },
+    ],
     legalComments: "eof",
     logLevel: "error",
   });
