@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["lib/**/*.test.ts", "harness/**/*.test.ts", "scenarios/**/*.test.ts"],
+    include: ["lib/**/*.test.ts", "test/**/*.test.ts", "harness/**/*.test.ts", "scenarios/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Tests fork processes that share two cores; fewer workers keeps timings sane.
@@ -10,7 +10,7 @@ export default defineConfig({
     coverage: {
       provider: "v8",
       include: ["lib/**/*.ts"],
-      exclude: ["lib/**/*.test.ts", "lib/**/*.test-d.ts", "lib/fixtures/**", "lib/verify-worker.ts", "lib/test-support.ts", "lib/arbitraries.ts"],
+      exclude: ["lib/**/*.test.ts", "lib/**/*.test-d.ts", "lib/fixtures/**", "lib/verify-worker.ts", "lib/test-support.ts"],
       thresholds: { lines: 95, branches: 95 },
       reporter: ["text-summary", "json-summary"],
     },

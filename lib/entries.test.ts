@@ -1,9 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { nastyString } from "./arbitraries.ts";
 import { type Cache, openLmdbCache } from "./index.ts";
 import { wtf8Encode } from "./wtf8.ts";
-import { manualClock, tempDir } from "./test-support.ts";
+import { manualClock, nastyString, tempDir } from "./test-support.ts";
 
 async function collect<T>(cache: Cache<T>, limit?: number): Promise<Array<[string, T]>> {
   const all: Array<[string, T]> = [];

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { nastyString } from "./arbitraries.ts";
+import { nastyString } from "./test-support.ts";
 import { fullKey, MAX_INLINE_KEY, namespacePrefix, namespaceRange, storedKey, transientFullKey } from "./keys.ts";
 
 const anyText = fc.oneof(nastyString, fc.string({ maxLength: 200 }), fc.string({ unit: "binary", maxLength: 200 }));

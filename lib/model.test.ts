@@ -1,8 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { nastyString } from "./arbitraries.ts";
 import { type Cache, openLmdbCache } from "./index.ts";
-import { manualClock, tempDir } from "./test-support.ts";
+import { manualClock, nastyString, tempDir } from "./test-support.ts";
 import { wtf8Encode } from "./wtf8.ts";
 
 // The whole API against a plain in-memory model: views and nested namespaces, TTL on an injected

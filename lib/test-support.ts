@@ -1,9 +1,11 @@
-// Helpers shared by the library's tests: temp directories that are always removed, and fixture processes.
+// Helpers shared by the library's tests: temp directories that are always removed, fixture processes, and
+// the keys and namespaces that broke level-cache.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execaSync } from "execa";
+import fc from "fast-check";
 import { afterEach } from "vitest";
 
 const made: string[] = [];
@@ -33,3 +35,17 @@ export function manualClock(start = 1_700_000_000_000): { now: () => number; adv
   let time = start;
   return { now: () => time, advance: (ms) => void (time += ms) };
 }
+
+const special = fc.constantFrom("\0", "\u241F", "\ud800", "\udfff", "\u{1F600}", "/", "\x01", "\uFFFF", "é");
+const piece = fc.oneof(fc.string({ unit: "binary", maxLength: 8 }), special);
+
+/** Full Unicode with lone surrogates, NUL and U+241F, and now and then a key far past LMDB's limit. */
+export const nastyString = fc.oneof(
+  { weight: 8, arbitrary: fc.array(piece, { maxLength: 6 }).map((parts) => parts.join("")) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.string({ maxLength: 3 }), fc.integer({ min: 1800, max: 70_000 }))
+      .map(([head, n]) => head + "k".repeat(n)),
+  },
+);

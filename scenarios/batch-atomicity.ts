@@ -1,13 +1,13 @@
 // Writers commit batches that keep an invariant (all keys of a group hold the same version); readers never
 // see a group broken, in entries() or in reads.
 import fc from "fast-check";
-import { keyArb, nsPathArb } from "../harness/arbitraries.ts";
-import { type Group, groupsIntact } from "../harness/checks/groups.ts";
-import { readsSeeLatestWrite } from "../harness/checks/latest-write.ts";
-import { modelOf } from "../harness/checks/model.ts";
-import { monotonicReads } from "../harness/checks/monotonic-reads.ts";
-import { oneOrder } from "../harness/checks/one-order.ts";
-import { processesWorked } from "../harness/checks/processes.ts";
+import { keyArb, nsPathArb } from "../harness/scenario/generator/arbitraries.ts";
+import { type Group, groupsIntact } from "../harness/scenario/checks/groups.ts";
+import { readsSeeLatestWrite } from "../harness/scenario/checks/latest-write.ts";
+import { historyIndex } from "../harness/scenario/checks/history-index.ts";
+import { monotonicReads } from "../harness/scenario/checks/monotonic-reads.ts";
+import { oneOrder } from "../harness/scenario/checks/one-order.ts";
+import { processesWorked } from "../harness/scenario/checks/processes.ts";
 import {
   type RawGroupOp,
   commitArb,
@@ -17,10 +17,10 @@ import {
   readGroupArb,
   resolveGroupOp,
   scanGroupArb,
-} from "../harness/group-batches.ts";
-import type { Op } from "../harness/operations.ts";
-import { processPlans, readersArb, writersArb } from "../harness/programs.ts";
-import type { Scenario } from "../harness/scenario.ts";
+} from "../harness/scenario/generator/group-batches.ts";
+import type { Op } from "../harness/scenario/operations.ts";
+import { processPlans, readersArb, writersArb } from "../harness/scenario/generator/programs.ts";
+import type { Scenario } from "../harness/scenario/scenario.ts";
 
 type Context = { groups: Group[] };
 type RawOp = RawGroupOp | { kind: "sleep"; ms: number };
@@ -56,23 +56,23 @@ export const batchAtomicity: Scenario<Context> = {
     { name: "every process completed every operation without error", run: processesWorked },
     {
       name: "no entries() snapshot, and not the final state, shows a group torn between batches",
-      run: (history, plan) => groupsIntact(modelOf(history), plan.context.groups),
+      run: (history, plan) => groupsIntact(historyIndex(history), plan.context.groups),
     },
     {
       name: "every read of a group's key returns the group's state after a whole batch that could be the latest",
-      run: (history, plan) => readsSeeLatestWrite(modelOf(history), { final: false, registerOf: groupRegisters(plan.context.groups) }),
+      run: (history, plan) => readsSeeLatestWrite(historyIndex(history), { final: false, registerOf: groupRegisters(plan.context.groups) }),
     },
     {
       name: "a reader never sees a group go back to an older batch",
-      run: (history, plan) => monotonicReads(modelOf(history), { registerOf: groupRegisters(plan.context.groups) }),
+      run: (history, plan) => monotonicReads(historyIndex(history), { registerOf: groupRegisters(plan.context.groups) }),
     },
     {
       name: "all reads agree on one order of the batches",
-      run: (history, plan) => oneOrder(modelOf(history), { registerOf: groupRegisters(plan.context.groups) }),
+      run: (history, plan) => oneOrder(historyIndex(history), { registerOf: groupRegisters(plan.context.groups) }),
     },
     {
       name: "the final state is what a last batch left",
-      run: (history, plan) => readsSeeLatestWrite(modelOf(history), { final: true, registerOf: groupRegisters(plan.context.groups) }),
+      run: (history, plan) => readsSeeLatestWrite(historyIndex(history), { final: true, registerOf: groupRegisters(plan.context.groups) }),
     },
   ],
 };

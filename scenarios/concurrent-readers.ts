@@ -1,13 +1,13 @@
 // Many readers and a few writers: no read returns a value that was never written, and per reader and key
 // reads never go back in time.
 import fc from "fast-check";
-import { keyArb, nsPathArb } from "../harness/arbitraries.ts";
-import { modelOf } from "../harness/checks/model.ts";
-import { monotonicReads } from "../harness/checks/monotonic-reads.ts";
-import { processesWorked } from "../harness/checks/processes.ts";
-import { valuesWereWritten } from "../harness/checks/values-written.ts";
-import { processPlans, rawOpArb, readersArb, resolveProgram, writersArb } from "../harness/programs.ts";
-import type { Scenario } from "../harness/scenario.ts";
+import { keyArb, nsPathArb } from "../harness/scenario/generator/arbitraries.ts";
+import { historyIndex } from "../harness/scenario/checks/history-index.ts";
+import { monotonicReads } from "../harness/scenario/checks/monotonic-reads.ts";
+import { processesWorked } from "../harness/scenario/checks/processes.ts";
+import { valuesWereWritten } from "../harness/scenario/checks/values-written.ts";
+import { processPlans, rawOpArb, readersArb, resolveProgram, writersArb } from "../harness/scenario/generator/programs.ts";
+import type { Scenario } from "../harness/scenario/scenario.ts";
 
 // Writers pause now and then so that readers see many states come and go.
 const writerOp = rawOpArb({ weights: { set: 6, del: 2, batch: 3, sleep: 3 }, maxSleepMs: 4 });
@@ -36,8 +36,8 @@ export const concurrentReaders: Scenario = {
     { name: "every process completed every operation without error", run: processesWorked },
     {
       name: "no read returns a value that was never written (under that namespace and key, before the read ended)",
-      run: (history) => valuesWereWritten(modelOf(history)),
+      run: (history) => valuesWereWritten(historyIndex(history)),
     },
-    { name: "per reader and key, reads never go back in time", run: (history) => monotonicReads(modelOf(history)) },
+    { name: "per reader and key, reads never go back in time", run: (history) => monotonicReads(historyIndex(history)) },
   ],
 };

@@ -1,12 +1,12 @@
 // Writers race set, del and batch on overlapping keys and namespaces while readers read; every read and the
 // final state must be consistent with one real-time order of the committed writes.
-import { entriesWellFormed } from "../harness/checks/entries-shape.ts";
-import { readsSeeLatestWrite } from "../harness/checks/latest-write.ts";
-import { modelOf } from "../harness/checks/model.ts";
-import { oneOrder } from "../harness/checks/one-order.ts";
-import { processesWorked } from "../harness/checks/processes.ts";
-import { keyedPlan, rawOpArb } from "../harness/programs.ts";
-import type { Scenario } from "../harness/scenario.ts";
+import { entriesWellFormed } from "../harness/scenario/checks/entries-shape.ts";
+import { readsSeeLatestWrite } from "../harness/scenario/checks/latest-write.ts";
+import { historyIndex } from "../harness/scenario/checks/history-index.ts";
+import { oneOrder } from "../harness/scenario/checks/one-order.ts";
+import { processesWorked } from "../harness/scenario/checks/processes.ts";
+import { keyedPlan, rawOpArb } from "../harness/scenario/generator/programs.ts";
+import type { Scenario } from "../harness/scenario/scenario.ts";
 
 const writerOp = rawOpArb({ weights: { set: 8, del: 3, batch: 5, get: 2, has: 1, entries: 1, sleep: 2 } });
 const readerOp = rawOpArb({ weights: { get: 6, has: 2, entries: 2 } });
@@ -21,16 +21,16 @@ export const concurrentWriters: Scenario = {
     { name: "every process completed every operation without error", run: processesWorked },
     {
       name: "every read returns the value of a write that could be the latest at that time",
-      run: (history) => readsSeeLatestWrite(modelOf(history), { final: false }),
+      run: (history) => readsSeeLatestWrite(historyIndex(history), { final: false }),
     },
-    { name: "all reads agree on one order of the writes", run: (history) => oneOrder(modelOf(history)) },
+    { name: "all reads agree on one order of the writes", run: (history) => oneOrder(historyIndex(history)) },
     {
       name: "entries() yields only keys written in its namespace, in order, each once",
-      run: (history) => entriesWellFormed(modelOf(history), history.records),
+      run: (history) => entriesWellFormed(historyIndex(history), history.records),
     },
     {
       name: "no completed write is lost: the final state is what a last write left",
-      run: (history) => readsSeeLatestWrite(modelOf(history), { final: true }),
+      run: (history) => readsSeeLatestWrite(historyIndex(history), { final: true }),
     },
   ],
 };

@@ -2,13 +2,13 @@
 // afterwards no batch is torn, every acknowledged write survives, the directory reopens without repair,
 // and the processes that were not killed went on working.
 import fc from "fast-check";
-import { keyArb, nsPathArb } from "../harness/arbitraries.ts";
-import { type Group, groupsIntact } from "../harness/checks/groups.ts";
-import { readsSeeLatestWrite } from "../harness/checks/latest-write.ts";
-import { modelOf } from "../harness/checks/model.ts";
-import { oneOrder } from "../harness/checks/one-order.ts";
-import { killsLanded, processesWorked, reopensClean, survivorsWentOn } from "../harness/checks/processes.ts";
-import { sweepCountsMatch } from "../harness/checks/sweep-counts.ts";
+import { keyArb, nsPathArb } from "../harness/scenario/generator/arbitraries.ts";
+import { type Group, groupsIntact } from "../harness/scenario/checks/groups.ts";
+import { readsSeeLatestWrite } from "../harness/scenario/checks/latest-write.ts";
+import { historyIndex } from "../harness/scenario/checks/history-index.ts";
+import { oneOrder } from "../harness/scenario/checks/one-order.ts";
+import { killsLanded, processesWorked, reopensClean, survivorsWentOn } from "../harness/scenario/checks/processes.ts";
+import { sweepCountsMatch } from "../harness/scenario/checks/sweep-counts.ts";
 import {
   type RawGroupOp,
   commitArb,
@@ -19,11 +19,11 @@ import {
   readGroupArb,
   resolveGroupOp,
   scanGroupArb,
-} from "../harness/group-batches.ts";
-import type { NsPath, Op } from "../harness/operations.ts";
-import { type RawOp, finalSnapshot, pick, processPlans, rawOpArb, readersArb, resolveOp, tagFor, writersArb } from "../harness/programs.ts";
-import type { Scenario } from "../harness/scenario.ts";
-import { stampValue } from "../harness/values.ts";
+} from "../harness/scenario/generator/group-batches.ts";
+import type { NsPath, Op } from "../harness/scenario/operations.ts";
+import { type RawOp, finalSnapshot, pick, processPlans, rawOpArb, readersArb, resolveOp, tagFor, writersArb } from "../harness/scenario/generator/programs.ts";
+import type { Scenario } from "../harness/scenario/scenario.ts";
+import { stampValue } from "../harness/scenario/generator/values.ts";
 
 type Context = { groups: Group[] };
 /** Puts `count` entries that expire at once (or nearly), for sweepExpired to find. */
@@ -119,20 +119,20 @@ export const crash: Scenario<Context> = {
     { name: "the directory reopens without repair in a fresh process, which reads and writes it", run: reopensClean },
     {
       name: "no batch is torn: entries() snapshots and the final state show whole batches",
-      run: (history, plan) => groupsIntact(modelOf(history), plan.context.groups),
+      run: (history, plan) => groupsIntact(historyIndex(history), plan.context.groups),
     },
     {
       name: "every read returns what a write that could be the latest left (an interrupted write may or may not have landed)",
-      run: (history, plan) => readsSeeLatestWrite(modelOf(history), { final: false, registerOf: groupRegisters(plan.context.groups) }),
+      run: (history, plan) => readsSeeLatestWrite(historyIndex(history), { final: false, registerOf: groupRegisters(plan.context.groups) }),
     },
     {
       name: "every acknowledged write survives: the final state is what a last write left",
-      run: (history, plan) => readsSeeLatestWrite(modelOf(history), { final: true, registerOf: groupRegisters(plan.context.groups) }),
+      run: (history, plan) => readsSeeLatestWrite(historyIndex(history), { final: true, registerOf: groupRegisters(plan.context.groups) }),
     },
     {
       name: "all reads agree on one order of the writes",
-      run: (history, plan) => oneOrder(modelOf(history), { registerOf: groupRegisters(plan.context.groups) }),
+      run: (history, plan) => oneOrder(historyIndex(history), { registerOf: groupRegisters(plan.context.groups) }),
     },
-    { name: "sweepExpired counts match the entries that were expired", run: (history) => sweepCountsMatch(modelOf(history), history.records) },
+    { name: "sweepExpired counts match the entries that were expired", run: (history) => sweepCountsMatch(historyIndex(history), history.records) },
   ],
 };

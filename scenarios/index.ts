@@ -1,6 +1,6 @@
 // Every scenario `pnpm scenario` knows, in the order `--list` shows them. A new scenario is one file
-// in this folder (see the Scenario type in harness/scenario.ts) and one line here.
-import type { Scenario } from "../harness/scenario.ts";
+// in this folder (see the Scenario type in harness/scenario/scenario.ts) and one line here.
+import type { Scenario } from "../harness/scenario/scenario.ts";
 import { batchAtomicity } from "./batch-atomicity.ts";
 import { concurrentReaders } from "./concurrent-readers.ts";
 import { concurrentWriters } from "./concurrent-writers.ts";

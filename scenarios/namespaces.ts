@@ -1,13 +1,13 @@
 // Processes write and read in random nested namespaces: no value leaks between namespaces, and entries() of
 // each namespace equals the model's.
-import { entriesWellFormed } from "../harness/checks/entries-shape.ts";
-import { readsSeeLatestWrite } from "../harness/checks/latest-write.ts";
-import { modelOf } from "../harness/checks/model.ts";
-import { oneOrder } from "../harness/checks/one-order.ts";
-import { processesWorked } from "../harness/checks/processes.ts";
-import { valuesWereWritten } from "../harness/checks/values-written.ts";
-import { keyedPlan, rawOpArb } from "../harness/programs.ts";
-import type { Scenario } from "../harness/scenario.ts";
+import { entriesWellFormed } from "../harness/scenario/checks/entries-shape.ts";
+import { readsSeeLatestWrite } from "../harness/scenario/checks/latest-write.ts";
+import { historyIndex } from "../harness/scenario/checks/history-index.ts";
+import { oneOrder } from "../harness/scenario/checks/one-order.ts";
+import { processesWorked } from "../harness/scenario/checks/processes.ts";
+import { valuesWereWritten } from "../harness/scenario/checks/values-written.ts";
+import { keyedPlan, rawOpArb } from "../harness/scenario/generator/programs.ts";
+import type { Scenario } from "../harness/scenario/scenario.ts";
 
 const writerOp = rawOpArb({ weights: { set: 6, del: 2, batch: 3, get: 2, entries: 2, sleep: 1 } });
 const readerOp = rawOpArb({ weights: { get: 3, has: 1, entries: 4 } });
@@ -27,20 +27,20 @@ export const namespaces: Scenario = {
     { name: "every process completed every operation without error", run: processesWorked },
     {
       name: "no value leaks between namespaces: every value read was written under that namespace and key",
-      run: (history) => valuesWereWritten(modelOf(history)),
+      run: (history) => valuesWereWritten(historyIndex(history)),
     },
     {
       name: "entries() of a namespace yields only keys written in it, in order, each once",
-      run: (history) => entriesWellFormed(modelOf(history), history.records),
+      run: (history) => entriesWellFormed(historyIndex(history), history.records),
     },
     {
       name: "every read, entries() included, returns what a write that could be the latest left",
-      run: (history) => readsSeeLatestWrite(modelOf(history), { final: false }),
+      run: (history) => readsSeeLatestWrite(historyIndex(history), { final: false }),
     },
-    { name: "all reads agree on one order of the writes", run: (history) => oneOrder(modelOf(history)) },
+    { name: "all reads agree on one order of the writes", run: (history) => oneOrder(historyIndex(history)) },
     {
       name: "at the end, entries() and get of every namespace equal the model's",
-      run: (history) => readsSeeLatestWrite(modelOf(history), { final: true }),
+      run: (history) => readsSeeLatestWrite(historyIndex(history), { final: true }),
     },
   ],
 };

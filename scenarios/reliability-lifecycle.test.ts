@@ -1,7 +1,7 @@
 // The lifecycle campaign in the test suite's small configuration: every figure with a rule must hold.
 import { describe, expect, it } from "vitest";
 import { holds } from "../harness/reliability/campaign.ts";
-import { runReliability, TEST } from "../harness/reliability/run.ts";
+import { runReliability, TEST } from "../harness/reliability/campaigns.ts";
 
 describe("lifecycle campaign, small configuration", () => {
   it("keeps every figure within its rule", { timeout: 120_000 }, async () => {

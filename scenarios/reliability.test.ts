@@ -1,7 +1,7 @@
 // The reliability campaigns in a small configuration: every figure with a rule must hold.
 import { describe, expect, it } from "vitest";
 import { holds } from "../harness/reliability/campaign.ts";
-import { CAMPAIGNS, runReliability, TEST } from "../harness/reliability/run.ts";
+import { CAMPAIGNS, runReliability, TEST } from "../harness/reliability/campaigns.ts";
 
 describe("reliability campaigns, small configuration", () => {
   it("keeps every figure within its rule", { timeout: 150_000 }, async () => {

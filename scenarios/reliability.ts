@@ -2,7 +2,7 @@
 // stale readers, growth, busy writers, corruption, bad input, key fuzz, clocks, lifecycle), writing reports/reliability.json and .md.
 // Exit code 0 only when every figure with a rule holds.
 import { fileURLToPath } from "node:url";
-import { CAMPAIGNS, type CampaignId, runReliability } from "../harness/reliability/run.ts";
+import { CAMPAIGNS, type CampaignId, runReliability } from "../harness/reliability/campaigns.ts";
 import { figuresTable, writeReport } from "../harness/reliability/report.ts";
 
 export const summary = "crashes, stale readers, a growing map, busy writers, corrupt data, bad input, skewed clocks and opens and closes under load; writes reports/reliability.*";

@@ -1,14 +1,14 @@
 // Processes close their cache and open it again mid-program (a fresh openLmdbCache of the same path, with
 // the same options, and fresh namespace views) while the others keep reading and writing. Every reopen
 // must succeed, and reads on either side of a reopen must fit one order of the writes as anywhere else.
-import { entriesWellFormed } from "../harness/checks/entries-shape.ts";
-import { readsSeeLatestWrite } from "../harness/checks/latest-write.ts";
-import { modelOf } from "../harness/checks/model.ts";
-import { oneOrder } from "../harness/checks/one-order.ts";
-import { processesWorked } from "../harness/checks/processes.ts";
-import { reopensSucceeded } from "../harness/checks/reopens.ts";
-import { keyedPlan, rawOpArb } from "../harness/programs.ts";
-import type { Scenario } from "../harness/scenario.ts";
+import { entriesWellFormed } from "../harness/scenario/checks/entries-shape.ts";
+import { readsSeeLatestWrite } from "../harness/scenario/checks/latest-write.ts";
+import { historyIndex } from "../harness/scenario/checks/history-index.ts";
+import { oneOrder } from "../harness/scenario/checks/one-order.ts";
+import { processesWorked } from "../harness/scenario/checks/processes.ts";
+import { reopensSucceeded } from "../harness/scenario/checks/reopens.ts";
+import { keyedPlan, rawOpArb } from "../harness/scenario/generator/programs.ts";
+import type { Scenario } from "../harness/scenario/scenario.ts";
 
 // Writers reopen between writes often enough that, over a run, opens and closes of several processes
 // overlap each other and the others' commits; readers loop until the writers are done, so they churn
@@ -32,16 +32,16 @@ export const reopen: Scenario = {
     { name: "every reopen opened the cache again while other processes used it", run: reopensSucceeded },
     {
       name: "every read returns the value of a write that could be the latest at that time",
-      run: (history) => readsSeeLatestWrite(modelOf(history), { final: false }),
+      run: (history) => readsSeeLatestWrite(historyIndex(history), { final: false }),
     },
-    { name: "all reads agree on one order of the writes, across reopens", run: (history) => oneOrder(modelOf(history)) },
+    { name: "all reads agree on one order of the writes, across reopens", run: (history) => oneOrder(historyIndex(history)) },
     {
       name: "entries() yields only keys written in its namespace, in order, each once",
-      run: (history) => entriesWellFormed(modelOf(history), history.records),
+      run: (history) => entriesWellFormed(historyIndex(history), history.records),
     },
     {
       name: "no completed write is lost: the final state is what a last write left",
-      run: (history) => readsSeeLatestWrite(modelOf(history), { final: true }),
+      run: (history) => readsSeeLatestWrite(historyIndex(history), { final: true }),
     },
   ],
 };

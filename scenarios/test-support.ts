@@ -1,6 +1,6 @@
 // Runs a scenario the way `pnpm test` does: few processes, few runs, a fixed seed, no report files.
-import { type RowResult, runScenario, type ScenarioSettings } from "../harness/runner.ts";
-import type { Scenario } from "../harness/scenario.ts";
+import { type RowResult, runScenario, type ScenarioSettings } from "../harness/scenario/runner.ts";
+import type { Scenario } from "../harness/scenario/scenario.ts";
 
 export const SMALL: Omit<ScenarioSettings, "seed"> = {
   writers: 2,

@@ -2,15 +2,15 @@
 // expiry, a value before its expiry is never missing, sweepExpired counts match, and a fresh value written
 // while another process lazily expires the old one is never lost.
 import fc from "fast-check";
-import { keyArb, nsPathArb, payloadArb, shapeArb } from "../harness/arbitraries.ts";
-import { CLOCK_TOLERANCE_MS } from "../harness/clock.ts";
-import { expiredNeverReturned } from "../harness/checks/expiry.ts";
-import { freshWritesSurviveLazyExpiry } from "../harness/checks/lazy-expiry.ts";
-import { readsSeeLatestWrite } from "../harness/checks/latest-write.ts";
-import { modelOf } from "../harness/checks/model.ts";
-import { oneOrder } from "../harness/checks/one-order.ts";
-import { processesWorked } from "../harness/checks/processes.ts";
-import { sweepCountsMatch } from "../harness/checks/sweep-counts.ts";
+import { keyArb, nsPathArb, payloadArb, shapeArb } from "../harness/scenario/generator/arbitraries.ts";
+import { CLOCK_TOLERANCE_MS } from "../harness/shared/clock.ts";
+import { expiredNeverReturned } from "../harness/scenario/checks/expiry.ts";
+import { freshWritesSurviveLazyExpiry } from "../harness/scenario/checks/lazy-expiry.ts";
+import { readsSeeLatestWrite } from "../harness/scenario/checks/latest-write.ts";
+import { historyIndex } from "../harness/scenario/checks/history-index.ts";
+import { oneOrder } from "../harness/scenario/checks/one-order.ts";
+import { processesWorked } from "../harness/scenario/checks/processes.ts";
+import { sweepCountsMatch } from "../harness/scenario/checks/sweep-counts.ts";
 import {
   type RawOp,
   finalSnapshot,
@@ -20,8 +20,8 @@ import {
   readersArb,
   resolveProgram,
   writersArb,
-} from "../harness/programs.ts";
-import type { Scenario } from "../harness/scenario.ts";
+} from "../harness/scenario/generator/programs.ts";
+import type { Scenario } from "../harness/scenario/scenario.ts";
 
 /** Mostly TTLs that run out during the run; some already expired, some outliving it, some none. */
 const ttlArb = fc.oneof(
@@ -73,17 +73,17 @@ export const ttl: Scenario = {
       }),
   checks: [
     { name: "every process completed every operation without error", run: processesWorked },
-    { name: "no read returns a value past its expiry", run: (history) => expiredNeverReturned(modelOf(history)) },
+    { name: "no read returns a value past its expiry", run: (history) => expiredNeverReturned(historyIndex(history)) },
     {
       name: "a value before its expiry is never missing: every read returns what a possible latest write left",
-      run: (history) => readsSeeLatestWrite(modelOf(history), { final: false }),
+      run: (history) => readsSeeLatestWrite(historyIndex(history), { final: false }),
     },
     {
       name: "the lazy-expiry race never loses the fresh value (checked = races in the history)",
-      run: (history) => freshWritesSurviveLazyExpiry(modelOf(history)),
+      run: (history) => freshWritesSurviveLazyExpiry(historyIndex(history)),
     },
-    { name: "sweepExpired counts match the entries that were expired", run: (history) => sweepCountsMatch(modelOf(history), history.records) },
-    { name: "all reads agree on one order of the writes", run: (history) => oneOrder(modelOf(history)) },
-    { name: "the final state is what a last write left, expired entries gone", run: (history) => readsSeeLatestWrite(modelOf(history), { final: true }) },
+    { name: "sweepExpired counts match the entries that were expired", run: (history) => sweepCountsMatch(historyIndex(history), history.records) },
+    { name: "all reads agree on one order of the writes", run: (history) => oneOrder(historyIndex(history)) },
+    { name: "the final state is what a last write left, expired entries gone", run: (history) => readsSeeLatestWrite(historyIndex(history), { final: true }) },
   ],
 };

@@ -1,7 +1,7 @@
 import type { CellFigures } from "./cells.ts";
 import { type ColdStartMetric, coldStartFailuresOf, coldStartSideOf } from "./cold-start-analysis.ts";
 import type { BenchReport, CellEntry, CellFailure } from "./results.ts";
-import { type Spread, spread } from "./stats.ts";
+import { type Spread, spread } from "../shared/stats.ts";
 import type { WorkloadId } from "./workloads.ts";
 
 // Ratios between backends, always from figures of one run: medians over the repetitions, and the

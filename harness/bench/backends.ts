@@ -45,12 +45,12 @@ const BACKENDS: readonly Backend[] = [
   {
     id: "level-cache",
     kind: "reference",
-    description: "the level-cache reference (harness/baselines/level-cache.ts, on level)",
+    description: "the level-cache reference (test/reference/level-cache.ts, on level)",
     load: async () => {
-      const { openReferenceLevelCache } = await import("../baselines/level-cache.ts");
+      const { openReferenceLevelCache } = await import("../../test/reference/level-cache.ts");
       return (dir) => openReferenceLevelCache<Profile>({ path: dir });
     },
-    coldStart: { source: fileURLToPath(new URL("../baselines/level-cache.ts", import.meta.url)), opener: "openReferenceLevelCache" },
+    coldStart: { source: fileURLToPath(new URL("../../test/reference/level-cache.ts", import.meta.url)), opener: "openReferenceLevelCache" },
   },
   {
     id: "lmdb-raw",

@@ -1,11 +1,11 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { runBench } from "./bench-run.ts";
+import { runBench } from "./measure.ts";
 import type { GateReport } from "./gate.ts";
 import { renderGate } from "./gate.ts";
 import { writeReadme } from "./readme.ts";
 import { renderBench } from "./report.ts";
-import { readJson, writeReportFiles } from "./report-files.ts";
+import { readJson, writeReportFiles } from "../shared/report-files.ts";
 import type { BenchReport } from "./results.ts";
 import { benchSettings, DEFAULT_SEED } from "./settings.ts";
 import { renderSoak, runSoak, type SoakReport } from "./soak.ts";

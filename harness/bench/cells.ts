@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type DiskUsage, diskUsage } from "./disk.ts";
 import { Histogram } from "./histogram.ts";
-import { median } from "./stats.ts";
+import { median } from "../shared/stats.ts";
 import type { RunResult, WorkerTask } from "./protocol.ts";
 import { WorkerProcess } from "./worker-process.ts";
 import type { WorkloadId } from "./workloads.ts";

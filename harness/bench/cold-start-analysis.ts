@@ -1,6 +1,6 @@
 import type { Side } from "./analysis.ts";
 import type { BenchReport, CellFailure, ColdStartSample } from "./results.ts";
-import { spread } from "./stats.ts";
+import { spread } from "../shared/stats.ts";
 
 // The figures of the cold-start samples, as sides to compare: each sample is one fresh process, and
 // sample i of both sides ran in the same round, so their ratio is a paired one like a cell's repetitions.

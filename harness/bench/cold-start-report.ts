@@ -2,7 +2,7 @@ import { type Check, ratioOf } from "./analysis.ts";
 import { COLD_START_METRICS, type ColdStartMetric, coldStartSideOf } from "./cold-start-analysis.ts";
 import { ms, ranged, ratio, table } from "./format.ts";
 import type { BenchReport } from "./results.ts";
-import { quantile } from "./stats.ts";
+import { quantile } from "../shared/stats.ts";
 
 // The cold-start section of the benchmark and gate reports: each side's median and p90 by phase,
 // and their ratio, with the goal of whichever phase is judged (the others inform).

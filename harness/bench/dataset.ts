@@ -1,4 +1,4 @@
-import { createRng, mixSeed, type Rng } from "./rng.ts";
+import { mixSeed, type Rng, seededRng } from "../shared/rng.ts";
 
 // The data sets: user-profile records of the kind services cache, a few hundred bytes to a few
 // kilobytes of JSON each, derived from (seed, index) alone so any process can rebuild any entry.
@@ -27,13 +27,9 @@ const THEMES = ["light", "dark", "system"];
 const LOCALES = ["en-GB", "en-US", "fr-FR", "de-DE", "ja-JP", "pt-BR", "es-ES"];
 const ZONES = ["Europe/London", "America/New_York", "Asia/Tokyo", "Europe/Berlin", "America/Sao_Paulo"];
 
-function pick<T>(rng: Rng, items: readonly T[]): T {
-  return items[rng.int(items.length)]!;
-}
-
 function words(rng: Rng, count: number): string {
   const out: string[] = [];
-  for (let i = 0; i < count; i++) out.push(pick(rng, WORDS));
+  for (let i = 0; i < count; i++) out.push(rng.pick(WORDS));
   return out.join(" ");
 }
 
@@ -44,24 +40,24 @@ export function keyOf(index: number): string {
 
 /** The value of entry `index` in the data set of `seed`; `version` varies it for writes. */
 export function valueOf(seed: number, index: number, version = 0): Profile {
-  const rng = createRng(mixSeed(seed, index, version));
+  const rng = seededRng(mixSeed(seed, index, version));
   // Bio length is skewed: most short, some long (about 40 to 2000 characters).
   const bioWords = 5 + Math.floor(250 * rng.next() ** 3);
   const cart: Profile["cart"] = [];
-  for (let i = rng.int(6); i > 0; i--) {
-    cart.push({ sku: `SKU-${rng.int(1e6)}`, qty: 1 + rng.int(4), priceCents: 99 + rng.int(50_000) });
+  for (let i = rng.below(6); i > 0; i--) {
+    cart.push({ sku: `SKU-${rng.below(1e6)}`, qty: 1 + rng.below(4), priceCents: 99 + rng.below(50_000) });
   }
-  const first = pick(rng, WORDS);
+  const first = rng.pick(WORDS);
   return {
     id: index,
     handle: `${first}_${index}`,
     email: `${first}.${index}@example.com`,
-    name: `${first[0]!.toUpperCase()}${first.slice(1)} ${pick(rng, WORDS)}`,
-    createdAt: new Date(1_600_000_000_000 + rng.int(1e9) * 100).toISOString(),
-    lastSeenMs: 1_700_000_000_000 + rng.int(1e9) * 10,
+    name: `${first[0]!.toUpperCase()}${first.slice(1)} ${rng.pick(WORDS)}`,
+    createdAt: new Date(1_600_000_000_000 + rng.below(1e9) * 100).toISOString(),
+    lastSeenMs: 1_700_000_000_000 + rng.below(1e9) * 10,
     roles: ROLES.filter(() => rng.next() < 0.3),
     flags: { beta: rng.next() < 0.2, verified: rng.next() < 0.8, suspended: rng.next() < 0.02 },
-    prefs: { theme: pick(rng, THEMES), locale: pick(rng, LOCALES), timezone: pick(rng, ZONES), pageSize: 10 * (1 + rng.int(10)) },
+    prefs: { theme: rng.pick(THEMES), locale: rng.pick(LOCALES), timezone: rng.pick(ZONES), pageSize: 10 * (1 + rng.below(10)) },
     cart,
     bio: words(rng, bioWords),
   };

@@ -5,7 +5,7 @@ import { mib, ms, ops, ratio, table } from "./format.ts";
 import { checksTable, provenanceLines } from "./report.ts";
 import type { BenchReport } from "./results.ts";
 import { type BenchSettings, CANDIDATE, DEFAULT_SEED, REFERENCE } from "./settings.ts";
-import { median, quantile } from "./stats.ts";
+import { median, quantile } from "../shared/stats.ts";
 
 // The CI perf gate: ratios measured in one run against level-cache, never absolute times. The bars
 // are far below the targets on purpose (a shared, noisy two-core machine), and are never lowered.

@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { runBench } from "./bench-run.ts";
+import { runBench } from "./measure.ts";
 import { evaluateGate, GATE_DEFAULTS, type GateReport, gateLines, gateSettings, memoryLines, renderGate } from "./gate.ts";
 import { writeReadme } from "./readme.ts";
-import { writeReportFiles } from "./report-files.ts";
+import { writeReportFiles } from "../shared/report-files.ts";
 import { REPO_ROOT } from "./worker-process.ts";
 
 // pnpm perf-gate: measures the candidate against level-cache in one run and exits 1, with the figures

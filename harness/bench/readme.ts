@@ -4,7 +4,7 @@ import { evaluateChecks } from "./analysis.ts";
 import { shortCommit } from "./format.ts";
 import { evaluateGate, type GateReport } from "./gate.ts";
 import { checksTable } from "./report.ts";
-import { readJson } from "./report-files.ts";
+import { readJson } from "../shared/report-files.ts";
 import type { BenchReport } from "./results.ts";
 import type { SoakReport } from "./soak.ts";
 import { TARGETS } from "./targets.ts";

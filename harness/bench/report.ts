@@ -3,7 +3,7 @@ import type { CellFigures } from "./cells.ts";
 import { coldStartSection } from "./cold-start-report.ts";
 import { mib, ms, ops, ranged, ratio, shortCommit, table } from "./format.ts";
 import type { BenchReport, Provenance } from "./results.ts";
-import { median, spread } from "./stats.ts";
+import { median, spread } from "../shared/stats.ts";
 import { type BarGroup, type LinePanel, lineChart, stackedBarChart } from "./svg.ts";
 import { TARGETS } from "./targets.ts";
 import { WORKLOADS, type WorkloadId } from "./workloads.ts";

@@ -3,7 +3,7 @@ import { openLmdbCache } from "../../lib/index.ts";
 import { keyOf, valueOf } from "./dataset.ts";
 import { readStatus } from "./memory.ts";
 import type { SoakTask, WorkerMessage } from "./protocol.ts";
-import { createRng, mixSeed } from "./rng.ts";
+import { seededRng, mixSeed } from "../shared/rng.ts";
 
 // One soak process: mixed operations on the library, with expiring writes, deletes, batches, scans
 // and sweeps, so that anything that leaks or grows without bound shows in the samples it sends.
@@ -16,12 +16,12 @@ function send(message: WorkerMessage): Promise<void> {
 
 async function main(): Promise<void> {
   const task = JSON.parse(process.argv[2] ?? "") as SoakTask;
-  const rng = createRng(mixSeed(task.seed, 0x50a4, task.processIndex));
+  const rng = seededRng(mixSeed(task.seed, 0x50a4, task.processIndex));
   const pool = Array.from({ length: VALUE_POOL }, (_, i) => valueOf(task.seed, i, task.processIndex));
   const cache = await openLmdbCache<unknown>({ path: task.dir });
   const started = performance.now();
-  const key = () => keyOf(rng.int(task.keySpace));
-  const value = () => pool[rng.int(VALUE_POOL)]!;
+  const key = () => keyOf(rng.below(task.keySpace));
+  const value = () => pool[rng.below(VALUE_POOL)]!;
   const sample = async (ops: number) => {
     const status = readStatus();
     await send({
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
       done++;
     } else if (roll < 0.88) {
       // Short TTLs, so expired entries pile up until reads, scans or sweeps remove them.
-      await cache.set(key(), value(), { ttlMs: 20 + rng.int(500) });
+      await cache.set(key(), value(), { ttlMs: 20 + rng.below(500) });
       done++;
     } else if (roll < 0.96) {
       await cache.del(key());

@@ -1,10 +1,10 @@
 import { backendById, type BenchStore } from "./backends.ts";
 import { keyOf, valueOf } from "./dataset.ts";
-import { errorCodes } from "./error-codes.ts";
+import { errorCodes } from "../shared/error-code.ts";
 import { Histogram } from "./histogram.ts";
 import { MemorySampler, readStatus } from "./memory.ts";
 import type { ParentMessage, WorkerMessage, WorkerTask } from "./protocol.ts";
-import { createRng, mixSeed } from "./rng.ts";
+import { seededRng, mixSeed } from "../shared/rng.ts";
 import { checkScanOrder, checkSeededEntries, checkWriteReadsBack, countEntries, runWorkload, WORKLOADS } from "./workloads.ts";
 
 // One benchmark process: `node --import tsx harness/bench/worker.ts '<WorkerTask as JSON>'`, forked
@@ -39,13 +39,13 @@ async function seed(task: WorkerTask, store: BenchStore): Promise<void> {
   }
   const entries = await countEntries(store);
   if (entries !== task.size) throw new Error(`seeded ${task.size} entries but entries() yielded ${entries}`);
-  await checkSeededEntries(store, task.seed, task.size, createRng(mixSeed(task.seed, 0xc0de)));
+  await checkSeededEntries(store, task.seed, task.size, seededRng(mixSeed(task.seed, 0xc0de)));
   await send({ type: "seeded", entries, ms: performance.now() - started });
 }
 
 async function run(task: Extract<WorkerTask, { role: "run" }>, store: BenchStore, openMs: number, rssBeforeOpenBytes: number) {
   const info = WORKLOADS[task.workload];
-  let checked = await checkSeededEntries(store, task.seed, task.size, createRng(mixSeed(task.seed, 0xc0de, task.processIndex)));
+  let checked = await checkSeededEntries(store, task.seed, task.size, seededRng(mixSeed(task.seed, 0xc0de, task.processIndex)));
   if (task.workload === "scan") checked += await checkScanOrder(store, task.seed, task.size);
   if (info.writes) await checkWriteReadsBack(store, task.seed, task.processIndex, 0);
   const memory = new MemorySampler();

@@ -3,7 +3,7 @@ import type { BenchStore } from "./backends.ts";
 import { hotIndexes, keyOf, type Profile, valueOf } from "./dataset.ts";
 import type { Histogram } from "./histogram.ts";
 import type { MemorySampler } from "./memory.ts";
-import { createRng, mixSeed, type Rng } from "./rng.ts";
+import { seededRng, mixSeed, type Rng } from "../shared/rng.ts";
 
 export const WORKLOAD_IDS = ["get", "set", "get-pipelined", "set-pipelined", "batch", "scan", "mix", "footprint"] as const;
 export type WorkloadId = (typeof WORKLOAD_IDS)[number];
@@ -112,7 +112,7 @@ async function scans(ctx: RunContext): Promise<number> {
 async function footprint(ctx: RunContext, rng: Rng, value: () => Profile): Promise<number> {
   const order = Array.from({ length: ctx.size }, (_, i) => i);
   for (let i = order.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
+    const j = rng.below(i + 1);
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
   const timed = async (op: Op) => {
@@ -142,13 +142,13 @@ function valuePool(seed: number, processIndex: number): Profile[] {
 
 /** Runs the workload until the deadline (or its fixed work); returns how many operations (in its unit) completed. */
 export function runWorkload(id: WorkloadId, ctx: RunContext): Promise<number> {
-  const rng = createRng(mixSeed(ctx.seed, 0x51de, ctx.processIndex));
+  const rng = seededRng(mixSeed(ctx.seed, 0x51de, ctx.processIndex));
   const { store, size } = ctx;
   const hot = hotIndexes(size, HOT_SET_SIZE).map(keyOf);
   const pool = valuePool(ctx.seed, ctx.processIndex);
-  const anyKey = () => keyOf(rng.int(size));
-  const anyValue = () => pool[rng.int(pool.length)]!;
-  const getHot: Op = () => store.get(hot[rng.int(hot.length)]!);
+  const anyKey = () => keyOf(rng.below(size));
+  const anyValue = () => pool[rng.below(pool.length)]!;
+  const getHot: Op = () => store.get(hot[rng.below(hot.length)]!);
   const setAny: Op = () => store.set(anyKey(), anyValue());
   switch (id) {
     case "get":
@@ -178,7 +178,7 @@ function mismatch(what: string, key: string, got: unknown, want: unknown): Error
 
 /** Before timing: sampled entries of the data set read back exactly as seeded. */
 export async function checkSeededEntries(store: BenchStore, seed: number, size: number, rng: Rng): Promise<number> {
-  const indexes = [0, size - 1, ...Array.from({ length: CHECK_SAMPLE }, () => rng.int(size))];
+  const indexes = [0, size - 1, ...Array.from({ length: CHECK_SAMPLE }, () => rng.below(size))];
   for (const i of indexes) {
     const got = await store.get(keyOf(i));
     if (!isDeepStrictEqual(got, valueOf(seed, i))) throw mismatch("seeded entry", keyOf(i), got, valueOf(seed, i));

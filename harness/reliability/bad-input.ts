@@ -8,8 +8,8 @@ import { isDeepStrictEqual } from "node:util";
 import { openLmdbCache } from "../../lib/index.ts";
 import type { Cache, CacheOptions } from "../../lib/types.ts";
 import { type CampaignContext, type CampaignFindings, zero } from "./campaign.ts";
-import { runChild, startChild } from "./child.ts";
-import { codeOf } from "./error-code.ts";
+import { runChild, startChild } from "../shared/child.ts";
+import { cacheErrorCode } from "../shared/error-code.ts";
 
 type Env = { cache: Cache<unknown>; structured: Cache<unknown>; dir: string; file: string; openInChild: (path: unknown) => Promise<string> };
 
@@ -25,8 +25,8 @@ type Row = {
 };
 
 /** A CacheError's code, or "untyped: " and the message, so that a report shows what the error was. */
-const describeError = (error: unknown) => {
-  const code = codeOf(error);
+const codeOrMessage = (error: unknown) => {
+  const code = cacheErrorCode(error);
   return code === "untyped" ? `untyped: ${String((error as { message?: unknown } | undefined)?.message)}` : code;
 };
 
@@ -36,7 +36,7 @@ async function attempt(work: () => unknown): Promise<string> {
     await work();
     return "ok";
   } catch (error) {
-    return describeError(error);
+    return codeOrMessage(error);
   }
 }
 

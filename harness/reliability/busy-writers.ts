@@ -1,14 +1,14 @@
 // Campaign: busy writers. Several processes commit batches of random puts into one larger store at
 // once, round after round: the load under which lmdb-js's prebuilt LMDB (its 0.9.90 fork) corrupts its
-// free-page list (harness/engine/free-list-repro.ts). Every writer must go on to its deadline without
+// free-page list (harness/repro/free-list.ts). Every writer must go on to its deadline without
 // an error, and the store must read back whole.
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { verifyCache } from "../../lib/index.ts";
 import { atLeast, type CampaignContext, type CampaignFindings, sample, zero } from "./campaign.ts";
-import { runChild } from "./child.ts";
-import { round } from "./stats.ts";
+import { runChild } from "../shared/child.ts";
+import { round } from "../shared/stats.ts";
 
 export type BusySettings = { entries: number; writers: number; rounds: number; seconds: number; perBatch: number };
 

@@ -6,10 +6,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { WALL_TOLERANCE_MS, wallNow } from "./time.ts";
+import { WALL_TOLERANCE_MS, wallNow } from "../shared/clock.ts";
 import { atMost, type CampaignContext, type CampaignFindings, zero } from "./campaign.ts";
-import { runChild } from "./child.ts";
-import { round } from "./stats.ts";
+import { runChild } from "../shared/child.ts";
+import { round } from "../shared/stats.ts";
 
 export type ClockSettings = { skews: number[]; count: number; gapMs: number; ttlMs: number };
 

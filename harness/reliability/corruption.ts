@@ -9,9 +9,9 @@ import { META_AT } from "../../lib/data-file.ts";
 import { isCacheError, openLmdbCache, resetCache, verifyCache } from "../../lib/index.ts";
 import { fullKey, namespacePrefix, storedKey } from "../../lib/keys.ts";
 import { atLeast, type CampaignContext, type CampaignFindings, type Table, sample, zero } from "./campaign.ts";
-import { runChild, startChild } from "./child.ts";
+import { runChild, startChild } from "../shared/child.ts";
 import { BASE_ENTRIES, baseKey, baseTtl, baseValue, type ScanReport } from "./corruption-plan.ts";
-import { type Rng, seededRng } from "./rng.ts";
+import { type Rng, seededRng } from "../shared/rng.ts";
 
 export type CorruptionSettings = { damages: number };
 

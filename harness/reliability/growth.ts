@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { atLeast, atMost, type CampaignContext, type CampaignFindings, sample, zero } from "./campaign.ts";
-import { runChild, startChild } from "./child.ts";
+import { runChild, startChild } from "../shared/child.ts";
 import { growKey } from "./growth-plan.ts";
-import { round } from "./stats.ts";
+import { round } from "../shared/stats.ts";
 
 export type GrowthSettings = { totalBytes: number; boundBytes: number };
 

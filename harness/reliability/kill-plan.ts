@@ -1,6 +1,6 @@
 // The kill-point campaign's writers: what each kind writes, so that what survived can be checked
 // against what was acknowledged.
-import { seededRng } from "./rng.ts";
+import { seededRng } from "../shared/rng.ts";
 
 export const KILL_MODES = ["set", "batch", "sweep", "lazy"] as const;
 export type KillMode = (typeof KILL_MODES)[number];

@@ -4,15 +4,15 @@
 import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { monotonicNow } from "./time.ts";
+import { monotonicNow } from "../shared/clock.ts";
 import { atLeast, type CampaignContext, type CampaignFindings, sample, zero } from "./campaign.ts";
-import { type Child, runChild, startChild } from "./child.ts";
+import { type Child, runChild, startChild } from "../shared/child.ts";
 import { KILL_MODES, type KillMode, type KillWriterJob, type LastAck, PHASES, type Phase, checkWriter } from "./kill-plan.ts";
 import { lockFilePath, ownerOf, WRITE_LOCK_AT } from "./lock-file.ts";
 import type { Durability } from "../../lib/types.ts";
 import { runMigrationKills } from "./migration-kills.ts";
-import { seededRng } from "./rng.ts";
-import { countBy, quantile, round } from "./stats.ts";
+import { seededRng } from "../shared/rng.ts";
+import { countBy, quantile, round } from "../shared/stats.ts";
 
 export type KillSettings = {
   kills: number;

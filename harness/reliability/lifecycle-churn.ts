@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { atLeast, type CampaignContext, type Figure, sample, zero } from "./campaign.ts";
-import { checkWithFreshProcess, describeError, diedOf, errorsOf, finish, startWatchdog, type Tally, type Watched, watch } from "./lifecycle-fleet.ts";
+import { checkWithFreshProcess, workerErrorText, diedOf, errorsOf, finish, startWatchdog, type Tally, type Watched, watch } from "./lifecycle-fleet.ts";
 import { type ProcessJob, type ProcessRole, STUCK_MS } from "./lifecycle-plan.ts";
 
 export type ChurnSettings = { churners: number; openClosers: number; writers: number; readers: number; churnSeconds: number };
@@ -60,10 +60,10 @@ export async function runChurn(context: CampaignContext, settings: ChurnSettings
   const stuck = tallies.filter((t) => t.stuck || t.slow.length > 0);
   const died = tallies.map(diedOf).filter((d) => d !== undefined);
   const failures: string[] = [];
-  sample(failures, "churn: failed open", failedOpens.map(describeError));
-  sample(failures, "churn: write error", writeErrors.map(describeError));
-  sample(failures, "churn: read error", readErrors.map(describeError));
-  sample(failures, "churn: close error", closeErrors.map(describeError));
+  sample(failures, "churn: failed open", failedOpens.map(workerErrorText));
+  sample(failures, "churn: write error", writeErrors.map(workerErrorText));
+  sample(failures, "churn: read error", readErrors.map(workerErrorText));
+  sample(failures, "churn: close error", closeErrors.map(workerErrorText));
   sample(failures, "churn: stuck", stuck.map((t) => `${t.label}: ${t.stuck ? `silent for ${STUCK_MS} ms or not ended when stopped` : t.slow.join(", ")}`));
   sample(failures, "churn: worker died", died);
   if (fresh.failed !== undefined) failures.push(`churn: a fresh process at the end could not open, write and read: ${fresh.failed}`);

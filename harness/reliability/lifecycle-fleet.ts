@@ -4,9 +4,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CampaignContext } from "./campaign.ts";
-import { type Child, type Exit, runChild, startChild } from "./child.ts";
+import { type Child, type Exit, runChild, startChild } from "../shared/child.ts";
 import { keeps, PHASES, type Phase, slotKey, STUCK_MS, type Verified, type VerifyJob } from "./lifecycle-plan.ts";
-import { monotonicNow } from "./time.ts";
+import { monotonicNow } from "../shared/clock.ts";
 
 export type WorkerError = { stage: string; code: string; message: string };
 
@@ -104,7 +104,7 @@ export function diedOf(tally: Tally): string | undefined {
 export const errorsOf = (tallies: readonly Tally[], stage: (stage: string) => boolean) =>
   tallies.flatMap((t) => t.errors.filter((e) => stage(e.stage)).map((e) => ({ ...e, label: t.label })));
 
-export const describeError = (e: WorkerError & { label: string }) => `${e.label} ${e.stage}: ${e.code} ${e.message}`;
+export const workerErrorText = (e: WorkerError & { label: string }) => `${e.label} ${e.stage}: ${e.code} ${e.message}`;
 
 export type FreshCheck = {
   /** The fresh process could not open, write or read (or did not end within STUCK_MS). */

@@ -8,7 +8,7 @@ import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { atLeast, type CampaignContext, sample, zero } from "./campaign.ts";
 import type { PartFindings } from "./lifecycle-churn.ts";
-import { checkWithFreshProcess, describeError, diedOf, errorsOf, finish, startWatchdog, watch } from "./lifecycle-fleet.ts";
+import { checkWithFreshProcess, workerErrorText, diedOf, errorsOf, finish, startWatchdog, watch } from "./lifecycle-fleet.ts";
 import { type AliasJob, STUCK_MS, type ThreadsJob } from "./lifecycle-plan.ts";
 
 export type InProcessSettings = { threads: number; threadSeconds: number; aliasRounds: number };
@@ -27,8 +27,8 @@ export async function runThreads(context: CampaignContext, settings: InProcessSe
   const died = diedOf(tally);
   const mainWrites = [...tally.acks.values()].filter((a) => a.owner === "m").length;
   const failures: string[] = [];
-  sample(failures, "threads: main-thread error", mainErrors.map(describeError));
-  sample(failures, "threads: worker-thread error", threadErrors.map(describeError));
+  sample(failures, "threads: main-thread error", mainErrors.map(workerErrorText));
+  sample(failures, "threads: worker-thread error", threadErrors.map(workerErrorText));
   if (tally.stuck) failures.push(`threads: the process was silent for ${STUCK_MS} ms or did not end`);
   if (died !== undefined) failures.push(`threads: ${died}`);
   if (fresh.failed !== undefined) failures.push(`threads: another process could not open, write and read: ${fresh.failed}`);
@@ -66,8 +66,8 @@ export async function runAliases(context: CampaignContext, settings: InProcessSe
   const inThreads = errorsOf([tally], (s) => s.startsWith("alias-thread:"));
   const died = diedOf(tally);
   const failures: string[] = [];
-  sample(failures, "aliases: error in one thread", inMain.map(describeError));
-  sample(failures, "aliases: error in worker threads", inThreads.map(describeError));
+  sample(failures, "aliases: error in one thread", inMain.map(workerErrorText));
+  sample(failures, "aliases: error in worker threads", inThreads.map(workerErrorText));
   if (tally.stuck) failures.push(`aliases: the process was silent for ${STUCK_MS} ms or did not end`);
   if (died !== undefined) failures.push(`aliases: ${died}`);
   return {

@@ -7,11 +7,11 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { atLeast, type CampaignContext, sample, zero } from "./campaign.ts";
 import type { PartFindings } from "./lifecycle-churn.ts";
-import { checkWithFreshProcess, describeError, diedOf, errorsOf, finish, startWatchdog, type Watched, watch } from "./lifecycle-fleet.ts";
+import { checkWithFreshProcess, workerErrorText, diedOf, errorsOf, finish, startWatchdog, type Watched, watch } from "./lifecycle-fleet.ts";
 import { PHASES, type ProcessJob, type ProcessRole, STUCK_MS } from "./lifecycle-plan.ts";
-import { seededRng } from "./rng.ts";
-import { countBy } from "./stats.ts";
-import { monotonicNow } from "./time.ts";
+import { seededRng } from "../shared/rng.ts";
+import { countBy } from "../shared/stats.ts";
+import { monotonicNow } from "../shared/clock.ts";
 
 export type KillSettings = { kills: number; concurrency: number };
 
@@ -77,9 +77,9 @@ export async function runKills(context: CampaignContext, settings: KillSettings,
   const stuck = tallies.filter((t) => t.stuck || t.slow.length > 0);
   const died = survivorTallies.map(diedOf).filter((d) => d !== undefined);
   const failures: string[] = [];
-  sample(failures, "kills: failed open", failedOpens.map(describeError));
-  sample(failures, "kills: survivor error", survivorIo.map(describeError));
-  sample(failures, "kills: victim error before its kill", victimIo.map(describeError));
+  sample(failures, "kills: failed open", failedOpens.map(workerErrorText));
+  sample(failures, "kills: survivor error", survivorIo.map(workerErrorText));
+  sample(failures, "kills: victim error before its kill", victimIo.map(workerErrorText));
   sample(failures, "kills: survivor without progress after the last kill", stalled.map((s) => s.tally.label));
   sample(failures, "kills: victim not ended by its planned kill", unplanned);
   sample(failures, "kills: stuck", stuck.map((t) => t.label));

@@ -3,7 +3,7 @@
 // has still told the parent everything up to that point.
 import { openLmdbCache } from "../../lib/index.ts";
 import type { Cache } from "../../lib/types.ts";
-import { codeOf } from "./error-code.ts";
+import { cacheErrorCode } from "../shared/error-code.ts";
 
 /** Keys each writer cycles through: small, so a check reads them all, and each is overwritten many times. */
 export const KEY_SPACE = 64;
@@ -58,7 +58,7 @@ export function keeps(stored: unknown, owner: string, n: number): boolean {
 export const line = {
   round: (kind: string) => `r ${kind}`,
   ack: (owner: string, n: number) => `a ${owner} ${n}`,
-  error: (stage: string, error: unknown) => `e ${stage} ${error instanceof Mismatch ? error.code : codeOf(error)} ${String((error as Error)?.message ?? error).replaceAll("\n", " ").slice(0, 300)}`,
+  error: (stage: string, error: unknown) => `e ${stage} ${error instanceof Mismatch ? error.code : cacheErrorCode(error)} ${String((error as Error)?.message ?? error).replaceAll("\n", " ").slice(0, 300)}`,
   slow: (stage: string, ms: number) => `slow ${stage} ${Math.round(ms)}`,
   done: "done",
 };

@@ -5,12 +5,12 @@
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openReferenceLevelCache } from "../baselines/level-cache.ts";
+import { openReferenceLevelCache } from "../../test/reference/level-cache.ts";
 import { openLmdbCache } from "../../lib/index.ts";
 import type { CampaignContext } from "./campaign.ts";
-import { runChild, startChild } from "./child.ts";
+import { runChild, startChild } from "../shared/child.ts";
 import type { KillWriterJob } from "./kill-plan.ts";
-import { seededRng } from "./rng.ts";
+import { seededRng } from "../shared/rng.ts";
 
 type Dump = { entries: [string, string][] };
 

@@ -7,11 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { atLeast, type CampaignContext, type CampaignFindings, zero } from "./campaign.ts";
-import { type Child, runChild, startChild } from "./child.ts";
+import { type Child, runChild, startChild } from "../shared/child.ts";
 import type { KillWriterJob } from "./kill-plan.ts";
 import { readLockTable, staleSlots } from "./lock-file.ts";
-import { seededRng } from "./rng.ts";
-import { round } from "./stats.ts";
+import { seededRng } from "../shared/rng.ts";
+import { round } from "../shared/stats.ts";
 
 export type StaleSettings = { readers: number; concurrency: number; quietKills: number; quietSeconds: number };
 

@@ -3,8 +3,8 @@
 // "verify": reads every entry and prints {"count", "bad"} (values that do not name their key).
 import { openLmdbCache } from "../../../lib/index.ts";
 import { type BusyValue, busyKey, busyValue, isBusyValue } from "../busy-plan.ts";
-import { codeOf } from "../error-code.ts";
-import { seededRng } from "../rng.ts";
+import { cacheErrorCode } from "../../shared/error-code.ts";
+import { seededRng } from "../../shared/rng.ts";
 
 type Job = { path: string; mode: "fill" | "write" | "verify"; entries: number; writer?: number; seed?: number; seconds?: number; perBatch?: number };
 const job = JSON.parse(process.argv[2]!) as Job;
@@ -32,7 +32,7 @@ if (job.mode === "fill") {
       await cache.batch(ops);
       batches++;
     } catch (error) {
-      errors.push(`${codeOf(error)} ${(error as Error).message.replaceAll("\n", " ")}`);
+      errors.push(`${cacheErrorCode(error)} ${(error as Error).message.replaceAll("\n", " ")}`);
       break;
     }
   }

@@ -5,7 +5,7 @@ import { isDeepStrictEqual } from "node:util";
 import { openLmdbCache } from "../../../lib/index.ts";
 import type { Cache } from "../../../lib/types.ts";
 import { BASE_ENTRIES, baseKey, baseValue, type ScanReport, type ScanStep } from "../corruption-plan.ts";
-import { codeOf } from "../error-code.ts";
+import { cacheErrorCode } from "../../shared/error-code.ts";
 
 type Job = { path: string; mode: "scan" | "records" | "open"; key?: string };
 const job = JSON.parse(process.argv[2]!) as Job;
@@ -17,7 +17,7 @@ async function step(report: ScanReport, name: ScanStep, work: () => Promise<void
     report.steps[name] = "ok";
     return true;
   } catch (error) {
-    report.steps[name] = codeOf(error);
+    report.steps[name] = cacheErrorCode(error);
     return false;
   }
 }
@@ -28,7 +28,7 @@ if (job.mode === "open") {
     await (await openLmdbCache({ path: job.path })).close();
     console.log(JSON.stringify({ result: "ok" }));
   } catch (error) {
-    console.log(JSON.stringify({ result: codeOf(error) }));
+    console.log(JSON.stringify({ result: cacheErrorCode(error) }));
   }
 } else if (job.mode === "scan") {
   const report: ScanReport = { steps: {}, right: 0, wrong: 0, missing: 0, errors: {}, entries: 0 };
@@ -43,7 +43,7 @@ if (job.mode === "open") {
           else if (isDeepStrictEqual(value, baseValue(i))) report.right++;
           else report.wrong++;
         } catch (error) {
-          report.errors[codeOf(error)] = (report.errors[codeOf(error)] ?? 0) + 1;
+          report.errors[cacheErrorCode(error)] = (report.errors[cacheErrorCode(error)] ?? 0) + 1;
         }
       }
     });
@@ -66,7 +66,7 @@ if (job.mode === "open") {
       const value = await work();
       return value === undefined ? "undefined" : `value ${JSON.stringify(value)}`;
     } catch (error) {
-      return codeOf(error);
+      return cacheErrorCode(error);
     }
   };
   const key = job.key!;

@@ -4,7 +4,7 @@
 // prints what it found as JSON; with `deleteAfter`, then deletes that many entries of the fuller namespace
 // and tries one put.
 import { openLmdbCache } from "../../../lib/index.ts";
-import { codeOf } from "../error-code.ts";
+import { cacheErrorCode } from "../../shared/error-code.ts";
 import { growKey, growValue, isGrowValue } from "../growth-plan.ts";
 
 type Job = {
@@ -25,7 +25,7 @@ let cache;
 try {
   cache = await openLmdbCache<string>({ path: job.path, maxSizeBytes: job.maxSizeBytes });
 } catch (error) {
-  console.log(`open-failed ${codeOf(error)} ${(error as Error).message}`);
+  console.log(`open-failed ${cacheErrorCode(error)} ${(error as Error).message}`);
   process.exit(2);
 }
 if (job.mode === "write") {
@@ -41,8 +41,8 @@ if (job.mode === "write") {
       fulls = 0;
       console.log(`a ${n} ${written}`);
     } catch (error) {
-      console.log(`e ${codeOf(error)} ${(error as Error).message.replaceAll("\n", " ")}`);
-      if (codeOf(error) !== "CACHE_FULL" || ++fulls >= (job.fullsToStop ?? 1)) break;
+      console.log(`e ${cacheErrorCode(error)} ${(error as Error).message.replaceAll("\n", " ")}`);
+      if (cacheErrorCode(error) !== "CACHE_FULL" || ++fulls >= (job.fullsToStop ?? 1)) break;
     }
   }
 } else {
@@ -66,7 +66,7 @@ if (job.mode === "write") {
       await cache.withNamespace(ns).set(growKey(-1, 0), growValue(ns, -1, 0, job.valueBytes));
       afterDelete = "ok";
     } catch (error) {
-      afterDelete = codeOf(error);
+      afterDelete = cacheErrorCode(error);
     }
   }
   for (const mine of Object.values(found)) mine.keys = mine.keys.length > 100_000 ? [] : mine.keys;

@@ -6,7 +6,7 @@ import { openSync, writeSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { migrateFromLevel, openLmdbCache } from "../../../lib/index.ts";
 import type { Cache } from "../../../lib/types.ts";
-import { monotonicNow } from "../time.ts";
+import { monotonicNow } from "../../shared/clock.ts";
 import { lockFilePath, WRITE_LOCK_AT } from "../lock-file.ts";
 import { type KillWriterJob, PHASES, batchSize, expiredKey, groupKey, liveKey } from "../kill-plan.ts";
 

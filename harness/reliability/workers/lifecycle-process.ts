@@ -13,9 +13,9 @@ import { Worker } from "node:worker_threads";
 import { openLmdbCache } from "../../../lib/index.ts";
 import type { Cache } from "../../../lib/types.ts";
 import { closeOrSay, KEY_SPACE, keeps, line, Mismatch, openOrSay, PHASES, type Phase, type ProcessJob, STUCK_MS, slotKey, type Verified, type VerifyJob, writeAndRead } from "../lifecycle-plan.ts";
-import { codeOf } from "../error-code.ts";
-import { seededRng } from "../rng.ts";
-import { monotonicNow } from "../time.ts";
+import { cacheErrorCode } from "../../shared/error-code.ts";
+import { seededRng } from "../../shared/rng.ts";
+import { monotonicNow } from "../../shared/clock.ts";
 
 const job = JSON.parse(process.argv[2]!) as ProcessJob | VerifyJob;
 const say = (text: string) => console.log(text);
@@ -30,7 +30,7 @@ async function verify(job: VerifyJob): Promise<Verified> {
   try {
     cache = await openLmdbCache<unknown>({ path: job.path });
   } catch (error) {
-    return { opened: false, wrote: false, read: false, code: codeOf(error), message: (error as Error).message };
+    return { opened: false, wrote: false, read: false, code: cacheErrorCode(error), message: (error as Error).message };
   }
   const result: Verified = { opened: true, wrote: false, read: false };
   try {
@@ -42,13 +42,13 @@ async function verify(job: VerifyJob): Promise<Verified> {
     for await (const pair of cache.entries()) dump.push(pair);
     writeFileSync(job.out, JSON.stringify(dump));
   } catch (error) {
-    result.code = codeOf(error);
+    result.code = cacheErrorCode(error);
     result.message = (error as Error).message;
   }
   try {
     await cache.close();
   } catch (error) {
-    result.code ??= codeOf(error);
+    result.code ??= cacheErrorCode(error);
     result.message ??= `close: ${(error as Error).message}`;
   }
   return result;

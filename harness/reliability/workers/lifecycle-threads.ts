@@ -12,8 +12,8 @@ import { fileURLToPath } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import type { Cache } from "../../../lib/types.ts";
 import { type AliasJob, closeOrSay, line, openOrSay, readBack, STUCK_MS, type ThreadsJob, writeAndRead } from "../lifecycle-plan.ts";
-import { seededRng } from "../rng.ts";
-import { monotonicNow } from "../time.ts";
+import { seededRng } from "../../shared/rng.ts";
+import { monotonicNow } from "../../shared/clock.ts";
 
 type Job = ({ mode: "threads" } & ThreadsJob) | ({ mode: "aliases" } & AliasJob);
 

@@ -3,7 +3,7 @@
 // times (true wall clock) under ack/<i>. "reader": polls the keys near their expiry and measures, on
 // the true wall clock, how long past its expiry a value was served and which values went missing early.
 import { openLmdbCache } from "../../../lib/index.ts";
-import { wallNow } from "../time.ts";
+import { wallNow } from "../../shared/clock.ts";
 
 type Job = { path: string; role: "writer" | "reader"; offsetMs: number; startAt: number; gapMs: number; count: number; ttlMs: number; windowMs: number };
 const job = JSON.parse(process.argv[2]!) as Job;

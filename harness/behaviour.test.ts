@@ -1,7 +1,0 @@
-// level-cache's behaviour, checked on the reference and on the library, each with its documented differences.
-import { openLmdbCache } from "../lib/index.ts";
-import { openReferenceLevelCache } from "./baselines/level-cache.ts";
-import { behaviourSuite, LEVEL_CACHE_DIFFERENCES, LMDB_CACHE_DIFFERENCES } from "./behaviour-suite.ts";
-
-behaviourSuite({ name: "reference level-cache", open: openReferenceLevelCache, differences: LEVEL_CACHE_DIFFERENCES });
-behaviourSuite({ name: "lmdb-cache", open: openLmdbCache, differences: LMDB_CACHE_DIFFERENCES });
