@@ -1,20 +1,20 @@
 import { join } from "node:path";
-import { parseArgs } from "node:util";
-import { runBench } from "./measure.ts";
+import { measure } from "./measure.ts";
 import type { GateReport } from "./gate.ts";
 import { renderGate } from "./gate.ts";
 import { writeReadme } from "./readme.ts";
 import { renderBench } from "./report.ts";
-import { readJson, writeReportFiles } from "../shared/report-files.ts";
+import { integer, parseCommandLine, UsageError } from "../shared/args.ts";
+import { readJson, reportsDir, writeReportFiles } from "../shared/report-files.ts";
 import type { BenchReport } from "./results.ts";
 import { benchSettings, DEFAULT_SEED } from "./settings.ts";
 import { renderSoak, runSoak, type SoakReport } from "./soak.ts";
-import { REPO_ROOT } from "./worker-process.ts";
 
-// pnpm bench [--quick] [--soak] [--seed N] [--out DIR]   measure, then write JSON, Markdown, SVG
-// pnpm bench --render reports/<name>.json                 re-render a report from its JSON alone
+// pnpm bench [--quick] [--soak] [--seed N] [--record | --out DIR]   measure, then write JSON, Markdown, SVG
+//   (to .runs/; to the recorded reports/ with --record)
+// pnpm bench --render reports/<name>.json                            re-render a report from its JSON alone
 
-const USAGE = "usage: pnpm bench [--quick | --soak] [--seed N] [--out DIR] | pnpm bench --render <report.json>";
+const USAGE = "usage: pnpm bench [--quick | --soak] [--seed N] [--record | --out DIR] | pnpm bench --render <report.json>";
 
 async function render(path: string): Promise<string[]> {
   const report = await readJson<BenchReport | SoakReport | GateReport>(path);
@@ -26,24 +26,22 @@ async function render(path: string): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      quick: { type: "boolean", default: false },
-      soak: { type: "boolean", default: false },
-      seed: { type: "string" },
-      out: { type: "string" },
-      render: { type: "string" },
-      help: { type: "boolean", default: false },
-    },
+  const { values } = parseCommandLine({
+    quick: { type: "boolean", default: false },
+    soak: { type: "boolean", default: false },
+    seed: { type: "string" },
+    record: { type: "boolean", default: false },
+    out: { type: "string" },
+    render: { type: "string" },
+    help: { type: "boolean", default: false },
   });
   if (values.help) return console.log(USAGE);
   if (values.render !== undefined) {
     for (const file of await render(values.render)) console.log(`wrote ${file}`);
     return;
   }
-  const seed = values.seed === undefined ? DEFAULT_SEED : Number(values.seed);
-  if (!Number.isSafeInteger(seed)) throw new Error(`--seed must be an integer\n${USAGE}`);
-  const dir = values.out ?? join(REPO_ROOT, "reports");
+  const seed = integer(values.seed, "seed") ?? DEFAULT_SEED;
+  const dir = values.out ?? reportsDir(values.record);
   const log = (line: string) => console.log(line);
   let written: string[];
   if (values.soak) {
@@ -52,7 +50,7 @@ async function main(): Promise<void> {
   } else {
     const settings = benchSettings(values.quick ? "quick" : "full", seed);
     const base = values.quick ? "bench-quick" : "bench";
-    const report = await runBench(settings, log);
+    const report = await measure(settings, log);
     written = await writeReportFiles(dir, base, report, renderBench(report, base));
   }
   written.push(await writeReadme(dir));
@@ -60,6 +58,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  if (error instanceof UsageError) console.error(`${error.message}\n${USAGE}`);
+  else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

@@ -5,8 +5,7 @@ import { fileURLToPath } from "node:url";
 import { type DiskUsage, diskUsage } from "./disk.ts";
 import { Histogram } from "./histogram.ts";
 import { median } from "../shared/stats.ts";
-import type { RunResult, WorkerTask } from "./protocol.ts";
-import { WorkerProcess } from "./worker-process.ts";
+import { type BenchWorker, benchWorker, type RunResult, type WorkerTask } from "./protocol.ts";
 import type { WorkloadId } from "./workloads.ts";
 
 // A cell is one measurement: one backend, one workload, N processes, over a fresh copy of a data set.
@@ -22,13 +21,13 @@ export type Template = { backend: string; size: number; seed: number; dir: strin
 /** Writes a data set with `backend` in a fresh process and verifies it; cells copy it from here. */
 export async function seedTemplate(backend: string, size: number, seed: number): Promise<Template> {
   const dir = await tempDir(`${backend}-${size}`);
-  const worker = new WorkerProcess(WORKER, { role: "seed", backend, dir, seed, size } satisfies WorkerTask);
+  const worker = benchWorker(WORKER, { role: "seed", backend, dir, seed, size } satisfies WorkerTask);
   try {
     const seeded = await worker.next("seeded");
     await worker.done();
     return { backend, size, seed, dir, seedMs: seeded.ms, disk: await diskUsage(dir) };
   } catch (error) {
-    worker.stop();
+    worker.kill();
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
@@ -40,20 +39,20 @@ export type MultiProcessProbe = { supported: boolean; codes: string[]; message?:
 export async function probeMultiProcess(template: Template): Promise<MultiProcessProbe> {
   const dir = await tempDir(`${template.backend}-probe`);
   const common = { backend: template.backend, dir, seed: template.seed, size: template.size };
-  const holder = new WorkerProcess(WORKER, { ...common, role: "hold" } satisfies WorkerTask);
-  let second: WorkerProcess | undefined;
+  const holder = benchWorker(WORKER, { ...common, role: "hold" } satisfies WorkerTask);
+  let second: BenchWorker | undefined;
   try {
     await cp(template.dir, dir, { recursive: true });
     await holder.next("opened");
-    second = new WorkerProcess(WORKER, { ...common, role: "try-open" } satisfies WorkerTask);
+    second = benchWorker(WORKER, { ...common, role: "try-open" } satisfies WorkerTask);
     const answer = await second.next("opened", "open-failed");
     await second.done();
     await holder.send({ type: "close" });
     await holder.done();
     return answer.type === "opened" ? { supported: true, codes: [] } : { supported: false, codes: answer.codes, message: answer.message };
   } finally {
-    holder.stop();
-    second?.stop();
+    holder.kill();
+    second?.kill();
     await rm(dir, { recursive: true, force: true });
   }
 }
@@ -107,7 +106,7 @@ export function summariseCell(results: readonly RunResult[], diskAfter: DiskUsag
 export async function runCell(spec: CellSpec): Promise<CellFigures> {
   const { template } = spec;
   const dir = await tempDir(`${spec.backend}-cell`);
-  const workers: WorkerProcess[] = [];
+  const workers: BenchWorker[] = [];
   try {
     await cp(template.dir, dir, { recursive: true });
     for (let processIndex = 0; processIndex < spec.processes; processIndex++) {
@@ -121,7 +120,7 @@ export async function runCell(spec: CellSpec): Promise<CellFigures> {
         durationMs: spec.durationMs,
         processIndex,
       };
-      workers.push(new WorkerProcess(WORKER, task));
+      workers.push(benchWorker(WORKER, task));
     }
     await Promise.all(workers.map((w) => w.next("ready")));
     await Promise.all(workers.map((w) => w.send({ type: "go" })));
@@ -129,7 +128,7 @@ export async function runCell(spec: CellSpec): Promise<CellFigures> {
     await Promise.all(workers.map((w) => w.done()));
     return summariseCell(results, await diskUsage(dir));
   } finally {
-    for (const worker of workers) worker.stop();
+    for (const worker of workers) worker.kill();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -3,13 +3,13 @@ import { basename, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { execa } from "execa";
-import { bundleScripts } from "../reliability/bundle.ts";
+import { bundleScripts } from "../shared/bundle.ts";
 import { backendById } from "./backends.ts";
 import { tempDir, type Template } from "./cells.ts";
 import { keyOf, valueOf } from "./dataset.ts";
 import { failureSummary } from "./failure-summary.ts";
 import type { ColdStartResult, ColdStartSample, ColdStartSide } from "./results.ts";
-import { REPO_ROOT } from "./worker-process.ts";
+import { REPO_ROOT } from "../shared/child.ts";
 
 // Cold start: a new process, until its first get has resolved, import of the library included.
 // Every sample is a fresh plain `node` process running fixtures/cold-start.mjs, so both sides pay

@@ -5,7 +5,7 @@ import { execa } from "execa";
 import { version as engineVersion } from "#engine";
 import { engineName } from "../../lib/engine/index.ts";
 import type { Provenance } from "./results.ts";
-import { REPO_ROOT } from "./worker-process.ts";
+import { REPO_ROOT } from "../shared/child.ts";
 
 export type MachineInfo = {
   cpuModel: string;

@@ -24,7 +24,7 @@ function cellLine(entry: CellEntry, rep: number, figures: CellFigures): string {
  * (A B C D, A B C D, ...) for every repetition, each in fresh processes over a fresh copy of the data.
  * Cold start is measured once, on the first data set, before its cells.
  */
-export async function runBench(settings: BenchSettings, log: Log): Promise<BenchReport> {
+export async function measure(settings: BenchSettings, log: Log): Promise<BenchReport> {
   const provenance = await startProvenance();
   const backends: BackendEntry[] = [];
   const datasets: DataSetEntry[] = [];

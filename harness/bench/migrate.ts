@@ -8,16 +8,14 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { execa } from "execa";
 import { writeDataSet } from "../../test/migrate/dataset.ts";
+import { parseCommandLine } from "../shared/args.ts";
 
-const { values } = parseArgs({
-  options: {
-    entries: { type: "string", default: "100000" },
-    seed: { type: "string", default: "1" },
-    keep: { type: "string" },
-  },
+const { values } = parseCommandLine({
+  entries: { type: "string", default: "100000" },
+  seed: { type: "string", default: "1" },
+  keep: { type: "string" },
 });
 const dir = values.keep ?? (await mkdtemp(join(tmpdir(), "migrate-bench-")));
 const [from, to] = [join(dir, "level"), join(dir, "lmdb")];

@@ -1,31 +1,24 @@
-import { join } from "node:path";
-import { parseArgs } from "node:util";
-import { runBench } from "./measure.ts";
+import { measure } from "./measure.ts";
 import { evaluateGate, GATE_DEFAULTS, type GateReport, gateLines, gateSettings, memoryLines, renderGate } from "./gate.ts";
 import { writeReadme } from "./readme.ts";
-import { writeReportFiles } from "../shared/report-files.ts";
-import { REPO_ROOT } from "./worker-process.ts";
+import { parseCommandLine, wholeNumber } from "../shared/args.ts";
+import { reportsDir, writeReportFiles } from "../shared/report-files.ts";
 
-// pnpm perf-gate: measures the candidate against level-cache in one run and exits 1, with the figures
-// printed, when a check fails. The options exist to test the gate itself (a deliberately slow
+// pnpm perf-gate [--record | --out DIR]: measures the candidate against level-cache in one run and exits
+// 1, with the figures printed, when a check fails; the report goes to .runs/ (reports/ with --record). The options exist to test the gate itself (a deliberately slow
 // candidate, fewer repetitions); CI runs it without any.
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      candidate: { type: "string", default: GATE_DEFAULTS.candidate },
-      repetitions: { type: "string", default: String(GATE_DEFAULTS.repetitions) },
-      "duration-ms": { type: "string", default: String(GATE_DEFAULTS.durationMs) },
-      size: { type: "string", default: String(GATE_DEFAULTS.size) },
-      "cold-start-samples": { type: "string", default: String(GATE_DEFAULTS.coldStartSamples) },
-      out: { type: "string", default: join(REPO_ROOT, "reports") },
-    },
+  const { values } = parseCommandLine({
+    candidate: { type: "string", default: GATE_DEFAULTS.candidate },
+    repetitions: { type: "string", default: String(GATE_DEFAULTS.repetitions) },
+    "duration-ms": { type: "string", default: String(GATE_DEFAULTS.durationMs) },
+    size: { type: "string", default: String(GATE_DEFAULTS.size) },
+    "cold-start-samples": { type: "string", default: String(GATE_DEFAULTS.coldStartSamples) },
+    record: { type: "boolean", default: false },
+    out: { type: "string" },
   });
-  const number = (name: string, text: string) => {
-    const n = Number(text);
-    if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got ${text}`);
-    return n;
-  };
+  const number = (name: string, text: string) => wholeNumber(text, name, 1)!;
   const settings = gateSettings({
     candidate: values.candidate,
     repetitions: number("repetitions", values.repetitions),
@@ -34,10 +27,11 @@ async function main(): Promise<number> {
     seed: GATE_DEFAULTS.seed,
     coldStartSamples: number("cold-start-samples", values["cold-start-samples"]),
   });
-  const bench = await runBench(settings, (line) => console.log(`  ${line}`));
+  const bench = await measure(settings, (line) => console.log(`  ${line}`));
   const report: GateReport = { ...bench, kind: "perf-gate" };
-  await writeReportFiles(values.out, "perf-gate", report, renderGate(report, "perf-gate"));
-  await writeReadme(values.out);
+  const dir = values.out ?? reportsDir(values.record);
+  await writeReportFiles(dir, "perf-gate", report, renderGate(report, "perf-gate"));
+  await writeReadme(dir);
   const verdict = evaluateGate(report);
   console.log("");
   for (const line of [...gateLines(verdict).slice(0, -1), ...memoryLines(report).map((l) => `      ${l}`), gateLines(verdict).at(-1)!]) {

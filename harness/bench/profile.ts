@@ -1,12 +1,12 @@
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { execa } from "execa";
 import { seedTemplate } from "./cells.ts";
 import type { WorkerTask } from "./protocol.ts";
 import { DEFAULT_SEED } from "./settings.ts";
-import { REPO_ROOT } from "./worker-process.ts";
+import { parseCommandLine, wholeNumber } from "../shared/args.ts";
+import { REPO_ROOT } from "../shared/child.ts";
 import { WORKLOAD_IDS, type WorkloadId } from "./workloads.ts";
 
 // pnpm profile <name> [--flame] [--backend ID] [--size N] [--duration-ms N]
@@ -42,21 +42,18 @@ export const PROFILE_TARGETS: Record<string, ProfileTarget> = Object.fromEntries
 const USAGE = `usage: pnpm profile <${Object.keys(PROFILE_TARGETS).join("|")}> [--flame] [--backend ID] [--size N] [--duration-ms N]`;
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      flame: { type: "boolean", default: false },
-      backend: { type: "string", default: "lmdb-cache" },
-      size: { type: "string", default: "10000" },
-      "duration-ms": { type: "string", default: "5000" },
-    },
+  const { values, positionals } = parseCommandLine({
+    flame: { type: "boolean", default: false },
+    backend: { type: "string", default: "lmdb-cache" },
+    size: { type: "string", default: "10000" },
+    "duration-ms": { type: "string", default: "5000" },
   });
   const name = positionals[0];
   const target = name === undefined ? undefined : PROFILE_TARGETS[name];
   if (target === undefined) throw new Error(`${name === undefined ? "no name given" : `unknown name ${JSON.stringify(name)}`}\n${USAGE}`);
   const tool = values.flame ? "flame" : "doctor";
   await mkdir(PROFILES_DIR, { recursive: true });
-  const { args, cleanup } = await target.prepare({ backend: values.backend, size: Number(values.size), durationMs: Number(values["duration-ms"]) });
+  const { args, cleanup } = await target.prepare({ backend: values.backend, size: wholeNumber(values.size, "size", 1)!, durationMs: wholeNumber(values["duration-ms"], "duration-ms", 1)! });
   try {
     console.log(`profiling ${target.summary} on ${values.backend} with clinic ${tool}`);
     const run = await execa(join(REPO_ROOT, "node_modules", ".bin", "clinic"), [tool, "--dest", PROFILES_DIR, "--open=false", "--", "node", "--import", "tsx", ...args], {

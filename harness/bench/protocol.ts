@@ -1,3 +1,4 @@
+import { Child } from "../shared/child.ts";
 import type { SparseHistogram } from "./histogram.ts";
 import type { MemoryPeaks } from "./memory.ts";
 import type { WorkloadId } from "./workloads.ts";
@@ -44,3 +45,10 @@ export type WorkerMessage =
   | { type: "soak-done"; processIndex: number; ops: number; elapsedMs: number };
 
 export type ParentMessage = GoMessage | CloseMessage;
+
+export type BenchWorker = Child<WorkerMessage>;
+
+/** Forks a worker script with its task as JSON; what it prints is shown, what it says arrives over IPC. */
+export function benchWorker(script: string, task: WorkerTask | SoakTask): BenchWorker {
+  return new Child<WorkerMessage>(script, [JSON.stringify(task)], { tsx: true, ipc: true, showStdout: true });
+}

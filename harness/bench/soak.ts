@@ -4,11 +4,10 @@ import { tempDir } from "./cells.ts";
 import { diskUsage } from "./disk.ts";
 import { mib, ops, shortCommit, table } from "./format.ts";
 import { startProvenance } from "./machine.ts";
-import type { SoakSample, SoakTask } from "./protocol.ts";
+import { type BenchWorker, benchWorker, type SoakSample, type SoakTask } from "./protocol.ts";
 import { provenanceLines } from "./report.ts";
 import type { Provenance } from "./results.ts";
 import { type LinePanel, lineChart } from "./svg.ts";
-import { WorkerProcess } from "./worker-process.ts";
 
 const SOAK_WORKER = fileURLToPath(new URL("./soak-worker.ts", import.meta.url));
 
@@ -45,7 +44,7 @@ export async function runSoak(seed: number, log: (line: string) => void): Promis
       () => undefined,
     );
   }, settings.fileSampleMs);
-  const workers: WorkerProcess[] = [];
+  const workers: BenchWorker[] = [];
   try {
     for (let processIndex = 0; processIndex < settings.processes; processIndex++) {
       const task: SoakTask = {
@@ -56,7 +55,7 @@ export async function runSoak(seed: number, log: (line: string) => void): Promis
         processIndex,
         sampleEveryOps: settings.sampleEveryOps,
       };
-      workers.push(new WorkerProcess(SOAK_WORKER, task));
+      workers.push(benchWorker(SOAK_WORKER, task));
     }
     const samples: SoakSample[][] = workers.map(() => []);
     const finished = await Promise.all(
@@ -84,7 +83,7 @@ export async function runSoak(seed: number, log: (line: string) => void): Promis
     };
   } finally {
     clearInterval(timer);
-    for (const worker of workers) worker.stop();
+    for (const worker of workers) worker.kill();
     await rm(dir, { recursive: true, force: true });
   }
 }

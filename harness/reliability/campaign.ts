@@ -1,6 +1,8 @@
 // What every campaign returns: named figures (some of which must be zero or reach a count), tables for
 // the report, and the failures behind any figure that broke its rule.
-import type { Bundles } from "./bundle.ts";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { bundleScripts } from "../shared/bundle.ts";
 
 export type Rule = { kind: "zero" } | { kind: "atLeast"; value: number } | { kind: "atMost"; value: number };
 
@@ -51,4 +53,18 @@ export function describeRule(rule: Rule | undefined): string {
 export function sample(into: string[], label: string, items: readonly string[], most = 5): void {
   for (const item of items.slice(0, most)) into.push(`${label}: ${item}`);
   if (items.length > most) into.push(`${label}: … ${items.length - most} more`);
+}
+
+export const WORKERS = ["kill-writer", "kill-verify", "stale-reader", "grow-writer", "busy-writer", "damaged-open", "skew-process", "raw-store", "lifecycle-process", "lifecycle-threads"] as const;
+export type WorkerName = (typeof WORKERS)[number];
+
+export type Bundles = { script: (name: WorkerName) => string; dispose: () => void };
+
+/** The campaigns' worker scripts, bundled once per run of the campaigns. */
+export async function bundleWorkers(): Promise<Bundles> {
+  const { dir, dispose } = await bundleScripts(
+    WORKERS.map((name) => fileURLToPath(new URL(`./workers/${name}.ts`, import.meta.url))),
+    "reliability-workers",
+  );
+  return { script: (name) => join(dir, `${name}.mjs`), dispose };
 }

@@ -1,8 +1,7 @@
 // Runs the reliability campaigns in turn with one seed and settings, full or quick.
 import { runBadInput } from "./bad-input.ts";
 import { runBusyWriters } from "./busy-writers.ts";
-import { bundleWorkers } from "./bundle.ts";
-import { type CampaignFindings, type CampaignResult, holds } from "./campaign.ts";
+import { bundleWorkers, type CampaignFindings, type CampaignResult, holds } from "./campaign.ts";
 import { runClocks } from "./clocks.ts";
 import { runCorruption } from "./corruption.ts";
 import { runGrowth } from "./growth.ts";

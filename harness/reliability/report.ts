@@ -1,6 +1,5 @@
-// reports/reliability.json and .md: every figure with its rule, the tables, the notes and failures.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+// reliability.json and .md: every figure with its rule, the tables, the notes and failures.
+import type { RenderedReport } from "../shared/report-files.ts";
 import { type CampaignResult, describeRule, holds, type Table } from "./campaign.ts";
 
 export type ReliabilityReport = {
@@ -31,7 +30,7 @@ export function figuresTable(campaigns: readonly CampaignResult[]): string {
   return lines.join("\n");
 }
 
-export function renderMarkdown(report: ReliabilityReport): string {
+function renderMarkdown(report: ReliabilityReport): string {
   const out = [
     "# Reliability",
     "",
@@ -57,11 +56,6 @@ export function renderMarkdown(report: ReliabilityReport): string {
   return out.join("\n");
 }
 
-export function writeReport(report: ReliabilityReport, dir: string): { json: string; md: string } {
-  mkdirSync(dir, { recursive: true });
-  const json = join(dir, "reliability.json");
-  const md = join(dir, "reliability.md");
-  writeFileSync(json, `${JSON.stringify(report, (_key, value: unknown) => (typeof value === "number" && !Number.isFinite(value) ? null : value), 2)}\n`);
-  writeFileSync(md, `${renderMarkdown(report)}\n`);
-  return { json, md };
+export function renderReport(report: ReliabilityReport): RenderedReport {
+  return { markdown: `${renderMarkdown(report)}\n`, charts: [] };
 }

@@ -9,10 +9,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { execa } from "execa";
+import { parseCommandLine } from "../shared/args.ts";
 
-const { values } = parseArgs({ options: { mib: { type: "string", default: "8" } } });
+const { values } = parseCommandLine({ mib: { type: "string", default: "8" } });
 const mib = Number(values.mib);
 const fill = fileURLToPath(new URL("../../lib/fixtures/fill.ts", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "disk-full-"));

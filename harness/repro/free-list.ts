@@ -8,11 +8,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { execa } from "execa";
 import * as stock from "lmdb";
 import { engineName } from "../../lib/engine/index.ts";
 import { type Rng, seededRng } from "../shared/rng.ts";
+import { parseCommandLine } from "../shared/args.ts";
 
 const ENTRIES = 100_000;
 const BATCH = 100;
@@ -45,15 +45,13 @@ async function writer(choice: EngineChoice, path: string, seconds: number, fsync
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      writers: { type: "string", default: "3" },
-      seconds: { type: "string", default: "3" },
-      rounds: { type: "string", default: "5" },
-      fsync: { type: "boolean", default: false },
-      engine: { type: "string", default: "own" },
-      "as-writer": { type: "string" },
-    },
+  const { values } = parseCommandLine({
+    writers: { type: "string", default: "3" },
+    seconds: { type: "string", default: "3" },
+    rounds: { type: "string", default: "5" },
+    fsync: { type: "boolean", default: false },
+    engine: { type: "string", default: "own" },
+    "as-writer": { type: "string" },
   });
   if (values.engine !== "own" && values.engine !== "prebuilt") throw new Error("--engine is own or prebuilt");
   const choice: EngineChoice = values.engine;

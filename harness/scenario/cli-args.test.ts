@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseCliArgs, UsageError } from "./cli-args.ts";
+import { UsageError } from "../shared/args.ts";
+import { parseCliArgs } from "./cli-args.ts";
 
 describe("parseCliArgs", () => {
   it("reads a scenario with every option", () => {
@@ -16,6 +17,7 @@ describe("parseCliArgs", () => {
       backends: ["lmdb", "level"],
       durationMs: 5000,
       shrinks: 4,
+      record: false,
     });
   });
 
@@ -24,6 +26,7 @@ describe("parseCliArgs", () => {
     expect(parseCliArgs(["--", "crash"])).toMatchObject({ name: "crash" });
     expect(parseCliArgs(["--list"])).toEqual({ kind: "list" });
     expect(parseCliArgs(["crash", "--plan", "saved.json.gz"])).toMatchObject({ planFile: "saved.json.gz" });
+    expect(parseCliArgs(["crash", "--record"])).toMatchObject({ name: "crash", record: true });
   });
 
   it("refuses what it cannot run", () => {

@@ -1,16 +1,16 @@
-// `pnpm scenario`: runs one scenario against one or both backends, writes reports/<scenario>.json and .md,
-// and exits 0 only when every property held.
+// `pnpm scenario`: runs one scenario against one or both backends, writes <scenario>.json and .md (in
+// .runs/, or reports/ with --record), and exits 0 only when every property held.
 import { randomInt } from "node:crypto";
-import { join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { relative } from "node:path";
 import { scenarios } from "../../scenarios/index.ts";
-import { parseCliArgs, USAGE, UsageError } from "./cli-args.ts";
+import { UsageError } from "../shared/args.ts";
+import { reportsDir, writeReportFiles } from "../shared/report-files.ts";
+import { parseCliArgs, USAGE } from "./cli-args.ts";
 import { createProgress } from "./progress.ts";
-import { buildReport, writeReport } from "./report.ts";
+import { buildReport, renderReport } from "./report.ts";
 import { type RowResult, runScenario, type ScenarioSettings } from "./runner.ts";
 import { loadPlan, replaying } from "./saved-plan.ts";
 
-const REPOSITORY = fileURLToPath(new URL("../..", import.meta.url));
 /** A single run still going after this long has hung. */
 const RUN_TIMEOUT_MS = 120_000;
 const DEFAULT_SHRINKS = 20;
@@ -80,8 +80,8 @@ async function run(generated: (typeof scenarios)[number], args: Extract<ReturnTy
   }
   const command = `pnpm scenario ${argvText()}`;
   const report = buildReport(scenario, common, args.backends, rows, command);
-  const written = writeReport(join(REPOSITORY, "reports"), report);
-  const where = relative(process.cwd(), written) || written;
+  const [, written] = await writeReportFiles(reportsDir(args.record), report.scenario, report, renderReport(report));
+  const where = relative(process.cwd(), written!) || written!;
   if (report.verdict === "unsupported") out.write(`no backend could run this configuration: report in ${where}\n`);
   else out.write(`${report.verdict === "failed" ? "FAILED" : "passed"}: report in ${where}\n`);
   return report.verdict === "passed" ? 0 : 1;

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { buildReport, overallVerdict, writeReport } from "./report.ts";
+import { writeReportFiles } from "../shared/report-files.ts";
+import { buildReport, overallVerdict, renderReport } from "./report.ts";
 import type { RowResult } from "./runner.ts";
 
 const dirs: string[] = [];
@@ -44,12 +45,13 @@ describe("reports", () => {
     expect(overallVerdict([unsupported])).toBe("unsupported");
   });
 
-  it("write JSON and Markdown with per-process totals, the unsupported row and the replay command", () => {
+  it("write JSON and Markdown with per-process totals, the unsupported row and the replay command", async () => {
     const dir = mkdtempSync(join(tmpdir(), "scenario-report-"));
     dirs.push(dir);
     const settings = { writers: 1, readers: 1, runs: 2, seed: 1, shrinks: 0, runTimeoutMs: 1000 };
     const report = buildReport({ name: "x", summary: "a scenario" }, settings, ["lmdb", "level"], [failed, unsupported], "pnpm scenario x");
-    const md = readFileSync(writeReport(dir, report), "utf8");
+    const [, mdPath] = await writeReportFiles(dir, report.scenario, report, renderReport(report));
+    const md = readFileSync(mdPath!, "utf8");
     expect(md).toContain("**Verdict: failed**");
     expect(md).toContain("| level | unsupported (LEVEL_LOCKED) |");
     expect(md).toContain("| w0 | writer | 2 | 20 | 2 (2 in batch) |");

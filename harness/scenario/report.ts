@@ -1,7 +1,6 @@
 // reports/<scenario>.json (everything a run produced, for tools) and reports/<scenario>.md (for people).
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { CLOCK_TOLERANCE_MS } from "../shared/clock.ts";
+import type { RenderedReport } from "../shared/report-files.ts";
 import type { RowResult, ScenarioSettings } from "./runner.ts";
 import type { Scenario } from "./scenario.ts";
 
@@ -124,11 +123,6 @@ function markdown(report: ScenarioReport): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** Writes both files and returns the path of the readable one. */
-export function writeReport(dir: string, report: ScenarioReport): string {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${report.scenario}.json`), `${JSON.stringify(report, null, 2)}\n`);
-  const md = join(dir, `${report.scenario}.md`);
-  writeFileSync(md, markdown(report));
-  return md;
+export function renderReport(report: ScenarioReport): RenderedReport {
+  return { markdown: markdown(report), charts: [] };
 }

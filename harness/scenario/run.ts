@@ -3,17 +3,15 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { execa } from "execa";
+import { Child } from "../shared/child.ts";
 import { CLOCK_TOLERANCE_MS, epochOffset, sharedClock } from "../shared/clock.ts";
+import type { ErrorSummary } from "../shared/error-code.ts";
 import { type History, type OpRecord, type ProcessOutcome, readHistoryFile } from "./history.ts";
 import type { Op } from "./operations.ts";
 import type { ProcessPlan, RunPlan } from "./scenario.ts";
-import type { ErrorSummary } from "../shared/error-code.ts";
 import type { Backend, ParentMessage, WorkerJob, WorkerMessage } from "./client-protocol.ts";
 
-const REPOSITORY = fileURLToPath(new URL("../..", import.meta.url));
-const WORKER = fileURLToPath(new URL("./client.ts", import.meta.url));
-const STDERR_KEPT = 2000;
+const CLIENT = fileURLToPath(new URL("./client.ts", import.meta.url));
 
 export type RunProgress = { alive: number; ops: number };
 
@@ -33,7 +31,7 @@ export type RunOutcome = { kind: "ran"; history: History } | { kind: "unsupporte
 type Worker = {
   plan: Pick<ProcessPlan, "program"> & { role: string };
   job: WorkerJob;
-  child: ReturnType<typeof startChild>;
+  child: Child<WorkerMessage>;
   /** Resolves when the worker is ready or has given up (its open failed, or it ended early). */
   ready: Promise<void>;
   ended: Promise<void>;
@@ -42,22 +40,9 @@ type Worker = {
   alive: boolean;
 };
 
-function startChild(jobPath: string) {
-  return execa(process.execPath, ["--import", "tsx", WORKER, jobPath], {
-    cwd: REPOSITORY,
-    ipc: true,
-    reject: false,
-    stdin: "ignore",
-    stdout: "ignore",
-    stderr: "pipe",
-  });
-}
-
 function spawnWorker(dir: string, job: WorkerJob, plan: Worker["plan"], onProgress: () => void): Worker {
-  const now = sharedClock(job.epochOffset);
   const jobPath = join(dir, `${job.proc}.job.json`);
   writeFileSync(jobPath, JSON.stringify(job));
-  const child = startChild(jobPath);
   const outcome: ProcessOutcome = {
     proc: job.proc,
     role: plan.role,
@@ -68,30 +53,27 @@ function spawnWorker(dir: string, job: WorkerJob, plan: Worker["plan"], onProgre
   };
   let markReady = () => {};
   const ready = new Promise<void>((resolve) => (markReady = resolve));
-  const worker: Worker = { plan, job, child, ready, ended: Promise.resolve(), outcome, ops: 0, alive: true };
-  const messages = (async () => {
-    for await (const message of child.getEachMessage()) {
-      const m = message as WorkerMessage;
-      if (m.type === "ready") {
-        outcome.wallClockSkew = m.wallClockSkew;
-        markReady();
-      } else if (m.type === "open-failed") {
-        outcome.openError = m.error;
-        markReady();
-      } else {
-        worker.ops = m.ops;
-        onProgress();
-      }
+  const onMessage = (m: WorkerMessage) => {
+    if (m.type === "ready") {
+      outcome.wallClockSkew = m.wallClockSkew;
+      markReady();
+    } else if (m.type === "open-failed") {
+      outcome.openError = m.error;
+      markReady();
+    } else {
+      worker.ops = m.ops;
+      onProgress();
     }
-  })().catch(() => {});
-  // The exit can be seen before the last messages are handled: handle them first (an "open-failed" among them).
-  worker.ended = child.then(async (result) => {
-    outcome.endedAt = now();
-    await messages;
+  };
+  const child = new Child<WorkerMessage>(CLIENT, [jobPath], { tsx: true, ipc: true, onMessage });
+  const worker: Worker = { plan, job, child, ready, ended: Promise.resolve(), outcome, ops: 0, alive: true };
+  // `exited` resolves once the last messages are handled too (an "open-failed" among them).
+  worker.ended = child.exited.then((exit) => {
+    outcome.endedAt = exit.endedAt + job.epochOffset;
     worker.alive = false;
-    if (typeof result.exitCode === "number") outcome.exitCode = result.exitCode;
-    if (result.signal !== undefined) outcome.signal = result.signal;
-    outcome.stderr = String(result.stderr ?? "").slice(-STDERR_KEPT);
+    if (exit.exitCode !== undefined) outcome.exitCode = exit.exitCode;
+    if (exit.signal !== undefined) outcome.signal = exit.signal;
+    outcome.stderr = exit.stderr;
     markReady();
     onProgress();
   });
@@ -99,7 +81,7 @@ function spawnWorker(dir: string, job: WorkerJob, plan: Worker["plan"], onProgre
 }
 
 function send(worker: Worker, message: ParentMessage): void {
-  if (worker.alive) worker.child.sendMessage(message).catch(() => {});
+  if (worker.alive) worker.child.send(message).catch(() => {});
 }
 
 function isLocked(error: ErrorSummary | undefined): boolean {
@@ -116,7 +98,7 @@ function collect(worker: Worker): OpRecord[] {
   return records;
 }
 
-export async function executeRun(options: RunOptions): Promise<RunOutcome> {
+export async function runPlan(options: RunOptions): Promise<RunOutcome> {
   const { backend, plan, dir } = options;
   const cachePath = join(dir, "cache");
   const offset = epochOffset();
@@ -150,7 +132,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     for (const worker of workers) {
       if (!worker.alive) continue;
       worker.outcome.timedOut = true;
-      worker.child.kill("SIGKILL");
+      worker.child.kill();
     }
   }, options.timeoutMs);
   try {

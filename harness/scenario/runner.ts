@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { summariseRun, type RunSummary } from "./run-summary.ts";
-import { executeRun, type RunProgress } from "./run.ts";
+import { runPlan, type RunProgress } from "./run.ts";
 import type { History } from "./history.ts";
 import type { CheckOutcome, RunPlan, Scenario } from "./scenario.ts";
 import type { Backend } from "./client-protocol.ts";
@@ -114,7 +114,7 @@ export async function runScenario<C>(
     const dir = join(root, `run-${index}`);
     const runStarted = performance.now();
     try {
-      const outcome = await executeRun({
+      const outcome = await runPlan({
         backend: settings.backend,
         plan: plan as RunPlan<unknown>,
         dir,

@@ -1,12 +1,27 @@
+// The harness's one report writer. Every run writes its report as JSON (the source of truth) and
+// Markdown, with charts where it has them. The reports kept in reports/ are the recorded results and
+// change only when a run is asked to (--record); any other run writes to .runs/, which git ignores, so
+// that running the harness leaves the working tree clean.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { REPO_ROOT } from "./child.ts";
+
+export const RECORDED_REPORTS = join(REPO_ROOT, "reports");
+export const LATEST_REPORTS = join(REPO_ROOT, ".runs");
+
+/** Where a run writes its reports: reports/ when it records them, else .runs/. */
+export function reportsDir(record: boolean): string {
+  return record ? RECORDED_REPORTS : LATEST_REPORTS;
+}
+
+export type RenderedReport = { markdown: string; charts: { suffix: string; svg: string }[] };
 
 /** Writes `<base>.json`, `<base>.md` and the charts `<base>-<suffix>.svg` (or `<base>.svg`) into `dir`. */
 export async function writeReportFiles(
   dir: string,
   baseName: string,
   json: unknown,
-  rendered: { markdown: string; charts: { suffix: string; svg: string }[] },
+  rendered: RenderedReport,
 ): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const written: string[] = [];

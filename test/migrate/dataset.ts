@@ -7,9 +7,9 @@
  * the expected result. As a script it writes one to disk:
  *   tsx test/migrate/dataset.ts --out <dir> [--entries 100000] [--seed 1]
  */
-import { parseArgs } from "node:util";
 import type { Cache } from "../../lib/types.ts";
 import { openReferenceLevelCache } from "../reference/level-cache.ts";
+import { parseCommandLine } from "../../harness/shared/args.ts";
 
 export type DataSetEntry = { namespace: string; key: string; value: unknown; expiry: number | undefined };
 
@@ -143,9 +143,7 @@ export async function writeDataSet(path: string, count: number, seed: number, no
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({
-    options: { out: { type: "string" }, entries: { type: "string", default: "100000" }, seed: { type: "string", default: "1" } },
-  });
+  const { values } = parseCommandLine({ out: { type: "string" }, entries: { type: "string", default: "100000" }, seed: { type: "string", default: "1" } });
   if (values.out === undefined) {
     console.error("usage: tsx test/migrate/dataset.ts --out <dir> [--entries 100000] [--seed 1]");
     process.exit(2);
