@@ -5,8 +5,9 @@ import { parseCommandLine, wholeNumber } from "../shared/args.ts";
 import { reportsDir, writeReportFiles } from "../shared/report-files.ts";
 
 // pnpm perf-gate [--record | --out DIR]: measures the candidate against level-cache in one run and exits
-// 1, with the figures printed, when a check fails; the report goes to .runs/ (reports/ with --record). The options exist to test the gate itself (a deliberately slow
-// candidate, fewer repetitions); CI runs it without any.
+// 1, with the figures printed, when a check fails; the report goes to .runs/ (reports/ with --record).
+// The other options exist to test the gate itself (a deliberately slow candidate, fewer repetitions);
+// CI runs it without any.
 
 async function main(): Promise<number> {
   const { values } = parseCommandLine({

@@ -9,8 +9,8 @@ import type { BenchReport } from "./results.ts";
 import type { SoakReport } from "./soak.ts";
 import { TARGETS } from "./targets.ts";
 
-// reports/README.md: the latest summary of whichever reports exist, rebuilt from their JSON after
-// every run (and by `pnpm bench --render`), with how to regenerate each.
+// README.md of a reports folder: the latest summary of whichever reports exist, rebuilt from their
+// JSON after every run (and by `pnpm bench --render`), with how to regenerate each.
 
 function measuredOn(report: { git: { commit: string; dirty: boolean }; startedAt: string; machine: { cpuModel: string; cores: number } }): string {
   return `commit \`${shortCommit(report.git.commit)}\`${report.git.dirty ? " (with uncommitted changes)" : ""}, ${report.startedAt.slice(0, 16).replace("T", " ")} UTC, ${report.machine.cpuModel} × ${report.machine.cores} cores`;
@@ -32,15 +32,17 @@ export async function writeReadme(dir: string): Promise<string> {
     "",
     "Generated from the JSON files in this folder (the source of truth: raw figures of every repetition, seed, settings, versions, machine and commit); do not edit by hand.",
     "Every figure is a ratio measured within one run on the same machine; the machine is shared, so absolute figures move between runs.",
+    "Runs write their reports to `.runs/` (git-ignored); the ones in this folder are the recorded results and change only with `--record`.",
     "",
     "## Regenerate",
     "",
     "| command | writes | takes |",
     "| --- | --- | --- |",
-    "| `pnpm bench --quick` | `bench-quick.{json,md}`, `bench-quick-throughput.svg`, `bench-quick-memory.svg` | a few minutes |",
-    "| `pnpm bench` | `bench.{json,md}`, `bench-throughput.svg`, `bench-memory.svg` (10k and 100k entries, 1–8 processes) | under an hour |",
-    "| `pnpm bench --soak` | `bench-soak.{json,md,svg}` | a minute or two |",
-    "| `pnpm perf-gate` | `perf-gate.{json,md}`; exits 1 when a check fails | one to two minutes |",
+    "| `pnpm bench --quick --record` | `bench-quick.{json,md}`, `bench-quick-throughput.svg`, `bench-quick-memory.svg` | a few minutes |",
+    "| `pnpm bench --record` | `bench.{json,md}`, `bench-throughput.svg`, `bench-memory.svg` (10k and 100k entries, 1–8 processes) | under an hour |",
+    "| `pnpm bench --soak --record` | `bench-soak.{json,md,svg}` | a minute or two |",
+    "| `pnpm perf-gate --record` | `perf-gate.{json,md}`; exits 1 when a check fails | one to two minutes |",
+    "| `pnpm scenario <name> --record` | `<name>.{json,md}`; `pnpm scenario reliability --record` writes `reliability.{json,md}` | seconds to an hour |",
     "| `pnpm bench --render reports/<name>.json` | that report's Markdown and SVG, and this file, from the JSON alone | seconds |",
     "| `pnpm profile <workload> [--flame]` | a clinic HTML report under `.profiles/` (git-ignored) | under a minute |",
     "",

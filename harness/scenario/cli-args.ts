@@ -10,7 +10,7 @@ export const USAGE = `usage: pnpm scenario <name> [--writers M] [--readers N] [-
   --runs                generated runs (with --path or --plan: how many times to replay that one plan)
   --seed                fast-check seed; the same seed and settings generate the same programs
   --path                replay the counterexample a failure printed (needs its --seed)
-  --plan                replay a saved plan: a report's failing plan (reports/<name>.json) or a plan file
+  --plan                replay a saved plan: a report's failing plan (.runs/<name>.json) or a plan file
   --backend             lmdb (default), level (the reference level-cache), or both
   --duration            start no new run after this many milliseconds
   --shrinks             smaller plans to try after a failure (default 20; each is a full run)

@@ -1,6 +1,6 @@
 // A scenario process: opens the cache, waits at the barrier, runs its program (closing the cache and
 // opening it again at each reopen) and appends one JSON line per completed operation to its history file.
-// Run as `node --import tsx run-program.ts <job.json>`.
+// Run as `node --import tsx client.ts <job.json>`.
 import { openSync, readFileSync, writeSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { openLmdbCache } from "../../lib/index.ts";

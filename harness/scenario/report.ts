@@ -1,4 +1,4 @@
-// reports/<scenario>.json (everything a run produced, for tools) and reports/<scenario>.md (for people).
+// <scenario>.json (everything a run produced, for tools) and <scenario>.md (for people).
 import { CLOCK_TOLERANCE_MS } from "../shared/clock.ts";
 import type { RenderedReport } from "../shared/report-files.ts";
 import type { RowResult, ScenarioSettings } from "./runner.ts";

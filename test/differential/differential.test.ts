@@ -1,5 +1,5 @@
 // The reference level-cache and the library run the same random programs; each must match its model,
-// and the models differ only by the documented differences (see differential-model.ts).
+// and the models differ only by the documented differences (see model.ts).
 import fc from "fast-check";
 import { expect, it } from "vitest";
 import { type DivergenceTally, programArb, runProgram, show } from "./program.ts";

@@ -5,7 +5,8 @@
  * library's beside the library: each backend must match its model step for step, so the two backends
  * differ exactly where, and only where, a documented difference makes the two models differ.
  */
-import type { Differences, Outcome } from "../suite/suite.ts";
+import type { Differences } from "../suite/differences.ts";
+import type { Outcome } from "../suite/suite.ts";
 import type { Command, Key, Ttl, Value } from "./program.ts";
 
 const SEPARATOR = "\u241F";

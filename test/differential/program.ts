@@ -11,14 +11,8 @@ import fc from "fast-check";
 import { openLmdbCache } from "../../lib/index.ts";
 import type { Cache, Millis } from "../../lib/types.ts";
 import { openReferenceLevelCache } from "../reference/level-cache.ts";
-import {
-  type Differences,
-  LEVEL_CACHE_DIFFERENCES,
-  LMDB_CACHE_DIFFERENCES,
-  type OpenOptions,
-  type Outcome,
-  outcome,
-} from "../suite/suite.ts";
+import { type Differences, LEVEL_CACHE_DIFFERENCES, LMDB_CACHE_DIFFERENCES, type OpenOptions } from "../suite/differences.ts";
+import { type Outcome, outcome } from "../suite/suite.ts";
 import { CacheModel } from "./model.ts";
 
 type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };

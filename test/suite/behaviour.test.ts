@@ -1,7 +1,8 @@
 // level-cache's behaviour, checked on the reference and on the library, each with its documented differences.
 import { openLmdbCache } from "../../lib/index.ts";
 import { openReferenceLevelCache } from "../reference/level-cache.ts";
-import { behaviourSuite, LEVEL_CACHE_DIFFERENCES, LMDB_CACHE_DIFFERENCES } from "./suite.ts";
+import { LEVEL_CACHE_DIFFERENCES, LMDB_CACHE_DIFFERENCES } from "./differences.ts";
+import { suite } from "./suite.ts";
 
-behaviourSuite({ name: "reference level-cache", open: openReferenceLevelCache, differences: LEVEL_CACHE_DIFFERENCES });
-behaviourSuite({ name: "lmdb-cache", open: openLmdbCache, differences: LMDB_CACHE_DIFFERENCES });
+suite({ name: "reference level-cache", open: openReferenceLevelCache, differences: LEVEL_CACHE_DIFFERENCES });
+suite({ name: "lmdb-cache", open: openLmdbCache, differences: LMDB_CACHE_DIFFERENCES });

@@ -1,62 +1,17 @@
 /**
  * level-cache's behaviour (shared/level-cache-spec.md) as one suite, run against any backend.
  *
- * A backend comes with a manifest saying which of the documented differences from level-cache apply
- * to it; every test that touches a difference checks the behaviour of whichever side it is on, so the
+ * A backend comes with a manifest (differences.ts) saying which of the documented differences from
+ * level-cache apply to it; every test that touches a difference checks the behaviour of whichever side it is on, so the
  * reference proves the quirk and the library proves the change.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Cache, Millis } from "../../lib/types.ts";
 import { errorCode } from "../../harness/shared/error-code.ts";
-
-export type OpenOptions = Readonly<{ path: string; defaultTtlMs?: Millis; namespace?: string; now?: () => number }>;
-
-/** The documented "Differences from level-cache"; each is false for level-cache itself. */
-export type Differences = Readonly<{
-  /** A second opener of the path works (level-cache: LEVEL_LOCKED). */
-  sharedOpen: boolean;
-  /** Lazy expiry deletes only the record it read, so a fresh write in between survives. */
-  conditionalLazyExpiry: boolean;
-  /** Every string is its own key: U+241F does not alias namespaces, lone surrogates are not folded. */
-  losslessKeys: boolean;
-  /** A namespace's entries() includes keys starting above U+FFFF (level-cache's range stops at "\uFFFF"). */
-  unboundedNamespaceEntries: boolean;
-  /** The root view's entries() yields root keys only (level-cache: every entry under its stored key). */
-  rootEntriesRootOnly: boolean;
-  /** After close every method rejects with the code below, close itself stays idempotent. */
-  closedRejectsAll: boolean;
-  /** Bad input (non-string key, unstorable value, non-finite TTL) rejects with a typed error and writes nothing. */
-  typedBadInput: boolean;
-}>;
-
-export const LEVEL_CACHE_DIFFERENCES: Differences = Object.freeze({
-  sharedOpen: false,
-  conditionalLazyExpiry: false,
-  losslessKeys: false,
-  unboundedNamespaceEntries: false,
-  rootEntriesRootOnly: false,
-  closedRejectsAll: false,
-  typedBadInput: false,
-});
-
-export const LMDB_CACHE_DIFFERENCES: Differences = Object.freeze({
-  sharedOpen: true,
-  conditionalLazyExpiry: true,
-  losslessKeys: true,
-  unboundedNamespaceEntries: true,
-  rootEntriesRootOnly: true,
-  closedRejectsAll: true,
-  typedBadInput: true,
-});
-
-export type BackendManifest = Readonly<{
-  name: string;
-  open: <T = unknown>(opts: OpenOptions) => Promise<Cache<T>>;
-  differences: Differences;
-}>;
+import type { Cache } from "../../lib/types.ts";
+import type { BackendManifest, OpenOptions } from "./differences.ts";
 
 /** What a call did: resolved with a value, or rejected with a code. */
 export type Outcome = { ok: unknown } | { error: string };
@@ -77,7 +32,7 @@ export async function collect<T>(source: AsyncGenerator<[string, T]>): Promise<A
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function behaviourSuite(backend: BackendManifest): void {
+export function suite(backend: BackendManifest): void {
   const { differences: d } = backend;
   const closedCode = d.closedRejectsAll ? "CACHE_CLOSED" : "LEVEL_DATABASE_NOT_OPEN";
   let base: string;

@@ -1,0 +1,49 @@
+// What a backend tells the behaviour suite: how to open it, and which of the documented differences
+// from level-cache it has.
+import type { Cache, Millis } from "../../lib/types.ts";
+
+export type OpenOptions = Readonly<{ path: string; defaultTtlMs?: Millis; namespace?: string; now?: () => number }>;
+
+/** The documented "Differences from level-cache"; each is false for level-cache itself. */
+export type Differences = Readonly<{
+  /** A second opener of the path works (level-cache: LEVEL_LOCKED). */
+  sharedOpen: boolean;
+  /** Lazy expiry deletes only the record it read, so a fresh write in between survives. */
+  conditionalLazyExpiry: boolean;
+  /** Every string is its own key: U+241F does not alias namespaces, lone surrogates are not folded. */
+  losslessKeys: boolean;
+  /** A namespace's entries() includes keys starting above U+FFFF (level-cache's range stops at "\uFFFF"). */
+  unboundedNamespaceEntries: boolean;
+  /** The root view's entries() yields root keys only (level-cache: every entry under its stored key). */
+  rootEntriesRootOnly: boolean;
+  /** After close every method rejects with the code below, close itself stays idempotent. */
+  closedRejectsAll: boolean;
+  /** Bad input (non-string key, unstorable value, non-finite TTL) rejects with a typed error and writes nothing. */
+  typedBadInput: boolean;
+}>;
+
+export const LEVEL_CACHE_DIFFERENCES: Differences = Object.freeze({
+  sharedOpen: false,
+  conditionalLazyExpiry: false,
+  losslessKeys: false,
+  unboundedNamespaceEntries: false,
+  rootEntriesRootOnly: false,
+  closedRejectsAll: false,
+  typedBadInput: false,
+});
+
+export const LMDB_CACHE_DIFFERENCES: Differences = Object.freeze({
+  sharedOpen: true,
+  conditionalLazyExpiry: true,
+  losslessKeys: true,
+  unboundedNamespaceEntries: true,
+  rootEntriesRootOnly: true,
+  closedRejectsAll: true,
+  typedBadInput: true,
+});
+
+export type BackendManifest = Readonly<{
+  name: string;
+  open: <T = unknown>(opts: OpenOptions) => Promise<Cache<T>>;
+  differences: Differences;
+}>;
