@@ -15,7 +15,9 @@ const NATIVE = ["lmdb", "#engine", "msgpackr", "level", "classic-level"];
 const externalByUrl: Plugin = {
   name: "external-by-url",
   setup(context) {
-    context.onResolve({ filter: /^(lmdb|#engine|msgpackr|level|classic-level)$/ }, (args) => ({ path: import.meta.resolve(args.path), external: true }));
+    // A package's subpaths too (the library imports "msgpackr/pack").
+    const native = new RegExp(`^(${NATIVE.join("|")})(/.*)?$`);
+    context.onResolve({ filter: native }, (args) => ({ path: import.meta.resolve(args.path), external: true }));
   },
 };
 
