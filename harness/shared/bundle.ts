@@ -5,13 +5,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build, type Plugin } from "esbuild";
 
-/** Native packages (and msgpackr, which the engine shares) stay outside the bundle, imported by absolute URL so the bundle may live anywhere. */
+/** Native packages stay outside the bundle, imported by absolute URL so the bundle may live anywhere. */
 const NATIVE = ["lmdb", "#engine", "msgpackr", "level", "classic-level"];
 
 const externalByUrl: Plugin = {
   name: "external-by-url",
   setup(context) {
-    context.onResolve({ filter: /^(lmdb|#engine|msgpackr|msgpackr\/.+|level|classic-level)$/ }, (args) => ({ path: import.meta.resolve(args.path), external: true }));
+    // A package's subpaths too (the library imports "msgpackr/pack").
+    const native = new RegExp(`^(${NATIVE.join("|")})(/.*)?$`);
+    context.onResolve({ filter: native }, (args) => ({ path: import.meta.resolve(args.path), external: true }));
   },
 };
 
