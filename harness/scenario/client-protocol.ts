@@ -1,10 +1,10 @@
-// What the parent and a worker process tell each other. The job travels in a file; messages over IPC.
+// What the parent and a client process tell each other. The job travels in a file; messages over IPC.
 import type { ErrorSummary } from "../shared/error-code.ts";
 import type { Op } from "./operations.ts";
 
 export type Backend = "lmdb" | "level";
 
-export type WorkerJob = {
+export type ClientJob = {
   proc: string;
   backend: Backend;
   cachePath: string;
@@ -19,7 +19,7 @@ export type WorkerJob = {
 };
 
 
-export type WorkerMessage =
+export type ClientMessage =
   | { type: "ready"; wallClockSkew: number }
   | { type: "open-failed"; error: ErrorSummary }
   | { type: "progress"; ops: number }

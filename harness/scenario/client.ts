@@ -9,9 +9,9 @@ import { epochOffset, monotonicNow, sharedClock } from "../shared/clock.ts";
 import type { OpRecord, OpResult } from "./history.ts";
 import type { NsPath, Op } from "./operations.ts";
 import { errorSummary } from "../shared/error-code.ts";
-import type { ParentMessage, WorkerJob, WorkerMessage } from "./client-protocol.ts";
+import type { ParentMessage, ClientJob, ClientMessage } from "./client-protocol.ts";
 
-const job = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as WorkerJob;
+const job = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as ClientJob;
 const history = openSync(job.historyPath, "a");
 
 const clock = sharedClock(job.epochOffset);
@@ -23,7 +23,7 @@ const now = () => {
   return time;
 };
 
-function send(message: WorkerMessage): void {
+function send(message: ClientMessage): void {
   process.send?.(message);
 }
 
@@ -79,7 +79,7 @@ try {
   cache = await open();
 } catch (error) {
   // Exit only once the message is written: the parent tells a refused open from a crash by it.
-  const message: WorkerMessage = { type: "open-failed", error: errorSummary(error) };
+  const message: ClientMessage = { type: "open-failed", error: errorSummary(error) };
   await new Promise<void>((resolve) => (process.send === undefined ? resolve() : process.send(message, () => resolve())));
   process.disconnect?.();
   process.exit(0);

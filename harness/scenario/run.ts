@@ -9,7 +9,7 @@ import type { ErrorSummary } from "../shared/error-code.ts";
 import { type History, type OpRecord, type ProcessOutcome, readHistoryFile } from "./history.ts";
 import type { Op } from "./operations.ts";
 import type { ProcessPlan, RunPlan } from "./scenario.ts";
-import type { Backend, ParentMessage, WorkerJob, WorkerMessage } from "./client-protocol.ts";
+import type { Backend, ClientJob, ClientMessage, ParentMessage } from "./client-protocol.ts";
 
 const CLIENT = fileURLToPath(new URL("./client.ts", import.meta.url));
 
@@ -28,11 +28,11 @@ export type RunOptions = {
 /** A run either produced a history or could not start because the backend refused a second process. */
 export type RunOutcome = { kind: "ran"; history: History } | { kind: "unsupported"; reason: string };
 
-type Worker = {
+type Client = {
   plan: Pick<ProcessPlan, "program"> & { role: string };
-  job: WorkerJob;
-  child: Child<WorkerMessage>;
-  /** Resolves when the worker is ready or has given up (its open failed, or it ended early). */
+  job: ClientJob;
+  child: Child<ClientMessage>;
+  /** Resolves when the client is ready or has given up (its open failed, or it ended early). */
   ready: Promise<void>;
   ended: Promise<void>;
   outcome: ProcessOutcome;
@@ -40,7 +40,7 @@ type Worker = {
   alive: boolean;
 };
 
-function spawnWorker(dir: string, job: WorkerJob, plan: Worker["plan"], onProgress: () => void): Worker {
+function startClient(dir: string, job: ClientJob, plan: Client["plan"], onProgress: () => void): Client {
   const jobPath = join(dir, `${job.proc}.job.json`);
   writeFileSync(jobPath, JSON.stringify(job));
   const outcome: ProcessOutcome = {
@@ -53,7 +53,7 @@ function spawnWorker(dir: string, job: WorkerJob, plan: Worker["plan"], onProgre
   };
   let markReady = () => {};
   const ready = new Promise<void>((resolve) => (markReady = resolve));
-  const onMessage = (m: WorkerMessage) => {
+  const onMessage = (m: ClientMessage) => {
     if (m.type === "ready") {
       outcome.wallClockSkew = m.wallClockSkew;
       markReady();
@@ -61,39 +61,39 @@ function spawnWorker(dir: string, job: WorkerJob, plan: Worker["plan"], onProgre
       outcome.openError = m.error;
       markReady();
     } else {
-      worker.ops = m.ops;
+      client.ops = m.ops;
       onProgress();
     }
   };
-  const child = new Child<WorkerMessage>(CLIENT, [jobPath], { tsx: true, ipc: true, onMessage });
-  const worker: Worker = { plan, job, child, ready, ended: Promise.resolve(), outcome, ops: 0, alive: true };
+  const child = new Child<ClientMessage>(CLIENT, [jobPath], { tsx: true, ipc: true, onMessage });
+  const client: Client = { plan, job, child, ready, ended: Promise.resolve(), outcome, ops: 0, alive: true };
   // `exited` resolves once the last messages are handled too (an "open-failed" among them).
-  worker.ended = child.exited.then((exit) => {
+  client.ended = child.exited.then((exit) => {
     outcome.endedAt = exit.endedAt + job.epochOffset;
-    worker.alive = false;
+    client.alive = false;
     if (exit.exitCode !== undefined) outcome.exitCode = exit.exitCode;
     if (exit.signal !== undefined) outcome.signal = exit.signal;
     outcome.stderr = exit.stderr;
     markReady();
     onProgress();
   });
-  return worker;
+  return client;
 }
 
-function send(worker: Worker, message: ParentMessage): void {
-  if (worker.alive) worker.child.send(message).catch(() => {});
+function send(client: Client, message: ParentMessage): void {
+  if (client.alive) client.child.send(message).catch(() => {});
 }
 
 function isLocked(error: ErrorSummary | undefined): boolean {
   return error?.code === "LEVEL_LOCKED" || error?.causeCode === "LEVEL_LOCKED";
 }
 
-function collect(worker: Worker): OpRecord[] {
-  const { records, unfinished } = readHistoryFile(worker.job.historyPath);
-  if (unfinished !== undefined && worker.outcome.signal === "SIGKILL") {
+function collect(client: Client): OpRecord[] {
+  const { records, unfinished } = readHistoryFile(client.job.historyPath);
+  if (unfinished !== undefined && client.outcome.signal === "SIGKILL") {
     const { seq, step, t0, m0 } = unfinished;
-    const op = worker.plan.program[step]!;
-    records.push({ proc: worker.job.proc, seq, step, op, t0, t1: Infinity, m0, m1: Infinity, clock: [], outcome: "pending" });
+    const op = client.plan.program[step]!;
+    records.push({ proc: client.job.proc, seq, step, op, t0, t1: Infinity, m0, m1: Infinity, clock: [], outcome: "pending" });
   }
   return records;
 }
@@ -104,13 +104,13 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
   const offset = epochOffset();
   const now = sharedClock(offset);
   mkdirSync(cachePath, { recursive: true });
-  const workers: Worker[] = [];
+  const clients: Client[] = [];
   const report = () =>
     options.onProgress?.({
-      alive: workers.filter((w) => w.alive).length,
-      ops: workers.reduce((sum, w) => sum + w.ops, 0),
+      alive: clients.filter((w) => w.alive).length,
+      ops: clients.reduce((sum, w) => sum + w.ops, 0),
     });
-  const jobFor = (proc: string, program: Op[], extra: Partial<WorkerJob>): WorkerJob => ({
+  const jobFor = (proc: string, program: Op[], extra: Partial<ClientJob>): ClientJob => ({
     proc,
     backend,
     cachePath,
@@ -122,40 +122,40 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
   });
   for (const process of plan.processes) {
     const job = jobFor(process.name, process.program, { loop: process.loop === true, kill: process.kill, values: process.values });
-    workers.push(spawnWorker(dir, job, process, report));
+    clients.push(startClient(dir, job, process, report));
   }
   report();
 
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    for (const worker of workers) {
-      if (!worker.alive) continue;
-      worker.outcome.timedOut = true;
-      worker.child.kill();
+    for (const client of clients) {
+      if (!client.alive) continue;
+      client.outcome.timedOut = true;
+      client.child.kill();
     }
   }, options.timeoutMs);
   try {
-    await Promise.all(workers.map((w) => w.ready));
-    if (workers.some((w) => isLocked(w.outcome.openError))) {
-      for (const worker of workers) send(worker, { type: "abort" });
-      await Promise.all(workers.map((w) => w.ended));
+    await Promise.all(clients.map((w) => w.ready));
+    if (clients.some((w) => isLocked(w.outcome.openError))) {
+      for (const client of clients) send(client, { type: "abort" });
+      await Promise.all(clients.map((w) => w.ended));
       return { kind: "unsupported", reason: "LEVEL_LOCKED" };
     }
     const goAt = now();
-    for (const worker of workers) send(worker, { type: "go" });
-    const loopers = workers.filter((w) => w.job.loop);
-    void Promise.all(workers.filter((w) => !w.job.loop).map((w) => w.ended)).then(() => {
+    for (const client of clients) send(client, { type: "go" });
+    const loopers = clients.filter((w) => w.job.loop);
+    void Promise.all(clients.filter((w) => !w.job.loop).map((w) => w.ended)).then(() => {
       const after = now();
-      for (const worker of loopers) send(worker, { type: "stop", after });
+      for (const client of loopers) send(client, { type: "stop", after });
     });
-    await Promise.all(workers.map((w) => w.ended));
+    await Promise.all(clients.map((w) => w.ended));
 
-    const records = workers.flatMap((w) => collect(w));
-    const processes = workers.map((w) => w.outcome);
+    const records = clients.flatMap((w) => collect(w));
+    const processes = clients.map((w) => w.outcome);
     if (plan.final !== undefined && !timedOut) {
-      const final = spawnWorker(dir, jobFor("final", plan.final, {}), { role: "final", program: plan.final }, report);
-      workers.push(final);
+      const final = startClient(dir, jobFor("final", plan.final, {}), { role: "final", program: plan.final }, report);
+      clients.push(final);
       await final.ready;
       send(final, { type: "go" });
       await final.ended;
