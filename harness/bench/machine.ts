@@ -70,7 +70,7 @@ export async function startProvenance(): Promise<() => Provenance> {
 /** The commit measured, and whether the measured code (the library, the baseline, the bench) differed from it. */
 export async function gitInfo(): Promise<GitInfo> {
   const commit = await execa("git", ["rev-parse", "HEAD"], { cwd: REPO_ROOT });
-  const measured = ["lib", "test/reference", "harness/bench", "package.json", "pnpm-lock.yaml"];
+  const measured = ["lib", "test/reference", "harness/bench", "harness/shared", "package.json", "pnpm-lock.yaml"];
   const status = await execa("git", ["status", "--porcelain", "--untracked-files=no", "--", ...measured], { cwd: REPO_ROOT });
   return { commit: commit.stdout.trim(), dirty: status.stdout.trim() !== "" };
 }
