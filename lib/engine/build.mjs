@@ -97,16 +97,10 @@ async function bundleJs(lmdbDir, scratch, outFile) {
     format: "esm",
     target: "node20",
     nodePaths,
-    // Shared with the library, which depends on it too, through its pure JavaScript entry (the
-    // main entry also loads a native helper that only slows this package's start: lib/codec.ts).
-    plugins: [
-      {
-        name: "msgpackr-without-native-helper",
-        setup(context) {
-          context.onResolve({ filter: /^msgpackr$/ }, () => ({ path: "msgpackr/pack", external: true }));
-        },
-      },
-    ],
+    // Shared with the library, which depends on it too. Its main entry, not "msgpackr/pack" as the
+    // library takes it: lmdb-js's MessagePack encoding needs the record structures that only the
+    // main entry loads (the library stores binary values and never uses that encoding).
+    external: ["msgpackr"],
     legalComments: "eof",
     logLevel: "error",
   });
