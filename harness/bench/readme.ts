@@ -42,7 +42,7 @@ export async function writeReadme(dir: string): Promise<string> {
     "| `pnpm bench --soak` | `bench-soak.{json,md,svg}` | a minute or two |",
     "| `pnpm perf-gate` | `perf-gate.{json,md}`; exits 1 when a check fails | one to two minutes |",
     "| `pnpm bench --render reports/<name>.json` | that report's Markdown and SVG, and this file, from the JSON alone | seconds |",
-    "| `pnpm profile <workload> [--flame]` | a clinic HTML report under `.profiles/` (git-ignored) | under a minute |",
+    "| `pnpm bench:profile <workload> [--flame]` | a clinic HTML report under `.profiles/` (git-ignored) | under a minute |",
     "",
   ];
   for (const [title, report, name] of [
