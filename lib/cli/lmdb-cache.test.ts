@@ -13,10 +13,13 @@ function lmdbCache(...args: string[]) {
   return execa("node", ["--import", "tsx", "lib/cli/lmdb-cache.ts", ...args], { cwd: root, reject: false });
 }
 
-async function filled(path: string, count: number): Promise<void> {
+/** A new cache holding `count` entries; its path. */
+async function filled(count: number): Promise<string> {
+  const path = tempDir();
   const cache = await openLmdbCache({ path });
   await cache.batch(Array.from({ length: count }, (_, i) => ({ type: "put" as const, key: `k${i}`, value: { i } })));
   await cache.close();
+  return path;
 }
 
 describe("lmdb-cache", () => {
@@ -61,16 +64,14 @@ describe("lmdb-cache", () => {
 
 describe("lmdb-cache verify", () => {
   it("prints the count of an intact cache, exit 0", async () => {
-    const path = tempDir();
-    await filled(path, 1234);
+    const path = await filled(1234);
     const result = await lmdbCache("verify", path);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toBe("1234 entries, none damaged");
   });
 
   it("exits 1 with CACHE_CORRUPT for a damaged cache, and no stack trace", async () => {
-    const path = tempDir();
-    await filled(path, 2000);
+    const path = await filled(2000);
     const bytes = readFileSync(join(path, "data.mdb"));
     // Zero every page after the two meta pages: the tree's pages are gone.
     bytes.fill(0, 8192);
@@ -92,8 +93,7 @@ describe("lmdb-cache verify", () => {
 
 describe("lmdb-cache reset", () => {
   it("empties a cache, exit 0; the next open starts empty", async () => {
-    const path = tempDir();
-    await filled(path, 10);
+    const path = await filled(10);
     const result = await lmdbCache("reset", path);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/: emptied; the next open starts a new cache$/);
