@@ -1,4 +1,4 @@
-import { chmod, mkdir, rm, stat } from "node:fs/promises";
+import { chmod, mkdir, stat } from "node:fs/promises";
 import { constants } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { checkDataFile } from "./data-file.ts";
@@ -195,14 +195,7 @@ export async function releaseEnv(env: SharedEnv): Promise<void> {
   await env.db.close();
 }
 
-/**
- * Empties a cache by removing its files, so that the next open starts afresh: the recovery for a
- * damaged cache (`CACHE_CORRUPT` at open). Only when no process has it open: one that does would
- * go on using the removed file.
- */
-export async function resetCache(path: string): Promise<void> {
-  const dir = resolve(path);
-  const identity = await stat(dir).then(({ dev, ino }) => `${dev}:${ino}`, () => undefined);
-  if (identity !== undefined && opened.has(identity)) throw new CacheError("CACHE_INCOMPATIBLE", `${dir} is open in this process; close it first`);
-  await Promise.all(["data.mdb", "lock.mdb"].map((name) => rm(join(dir, name), { force: true })));
+/** Whether this thread has the directory of this identity (its device and inode) open. */
+export function isOpenHere(id: string): boolean {
+  return opened.has(id);
 }

@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   "CACHE_IO",
   "CACHE_SOURCE_LOCKED",
   "CACHE_ENGINE",
+  "CACHE_MISSING_DEPENDENCY",
 ] as const;
 
 export type CacheErrorCode = (typeof ERROR_CODES)[number];

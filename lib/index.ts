@@ -6,7 +6,7 @@ import { CacheError } from "./errors.ts";
 import { checkTtl } from "./ttl.ts";
 import type { Cache, CacheOptions, Durability, ValueCodec } from "./types.ts";
 
-export { resetCache } from "./env.ts";
+export { resetCache } from "./reset.ts";
 export { verifyCache, type VerifyResult } from "./verify.ts";
 export { migrateFromLevel, type MigrateMismatch, type MigrateOptions, type MigrateProgress, type MigrateSummary } from "./migrate.ts";
 export { CacheError, ERROR_CODES, isCacheError, type CacheErrorCode } from "./errors.ts";

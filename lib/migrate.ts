@@ -150,9 +150,11 @@ async function openSource(path: string): Promise<SourceDb> {
   try {
     ({ Level } = (await import("level")) as unknown as { Level: typeof Level });
   } catch (error) {
-    throw new CacheError("CACHE_INCOMPATIBLE", "migrating from level-cache needs the `level` package: install it", {
-      cause: error,
-    });
+    throw new CacheError(
+      "CACHE_MISSING_DEPENDENCY",
+      "migrating from level-cache needs the `level` package, an optional peer dependency: `npm install level`",
+      { cause: error },
+    );
   }
   // LevelDB creates the directory and its lock file before it finds no database there: look first.
   if (!existsSync(join(path, "CURRENT"))) {

@@ -11,10 +11,11 @@ const worker = fileURLToPath(new URL(`./verify-worker${extname(here)}`, import.m
 const loader = extname(here) === ".ts" ? ["--import", "tsx"] : [];
 
 /**
- * Reads every record of the cache at `path` in a child process and resolves with the count, or rejects
- * with CACHE_CORRUPT when the file or a record is damaged. LMDB does not checksum pages, and a damaged
- * page can crash the process that reads it: here that is the child. Run it after an operating-system
- * crash or power loss, before the cache is used; recover a damaged cache with resetCache().
+ * Reads every record of the cache at `path` in a child process and resolves with `{ entries }`, how
+ * many there are, or rejects with CACHE_CORRUPT when the file or a record is damaged. LMDB does not
+ * checksum pages, and a damaged page can crash the process that reads it: here that is the child. Run
+ * it after an operating-system crash or power loss, before the cache is used; recover a damaged cache
+ * with resetCache().
  */
 export function verifyCache(path: string): Promise<VerifyResult> {
   return new Promise((resolve, reject) => {

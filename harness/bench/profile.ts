@@ -9,7 +9,7 @@ import { parseCommandLine, wholeNumber } from "../shared/args.ts";
 import { REPO_ROOT } from "../shared/child.ts";
 import { WORKLOAD_IDS, type WorkloadId } from "./workloads.ts";
 
-// pnpm profile <name> [--flame] [--backend ID] [--size N] [--duration-ms N]
+// pnpm bench:profile <name> [--flame] [--backend ID] [--size N] [--duration-ms N]
 // Runs one worker process under clinic (doctor, or flame with --flame) and prints the HTML report's path.
 
 const PROFILES_DIR = join(REPO_ROOT, ".profiles");
@@ -33,13 +33,13 @@ function benchWorkload(workload: WorkloadId): ProfileTarget {
 }
 
 /**
- * What `pnpm profile` can run. A scenario joins with one entry whose `prepare` writes its worker's job
- * and returns the worker's arguments; its worker must then start without waiting for a parent's go
- * (clinic gives it no IPC channel).
+ * What `pnpm bench:profile` can run. A scenario joins with one entry whose `prepare` writes its
+ * worker's job and returns the worker's arguments; its worker must then start without waiting for a
+ * parent's go (clinic gives it no IPC channel).
  */
 export const PROFILE_TARGETS: Record<string, ProfileTarget> = Object.fromEntries(WORKLOAD_IDS.map((w) => [w, benchWorkload(w)]));
 
-const USAGE = `usage: pnpm profile <${Object.keys(PROFILE_TARGETS).join("|")}> [--flame] [--backend ID] [--size N] [--duration-ms N]`;
+const USAGE = `usage: pnpm bench:profile <${Object.keys(PROFILE_TARGETS).join("|")}> [--flame] [--backend ID] [--size N] [--duration-ms N]`;
 
 async function main(): Promise<void> {
   const { values, positionals } = parseCommandLine({

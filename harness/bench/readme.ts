@@ -44,7 +44,7 @@ export async function writeReadme(dir: string): Promise<string> {
     "| `pnpm perf-gate --record` | `perf-gate.{json,md}`; exits 1 when a check fails | one to two minutes |",
     "| `pnpm scenario <name> --record` | `<name>.{json,md}`; `pnpm scenario reliability --record` writes `reliability.{json,md}` | seconds to an hour |",
     "| `pnpm bench --render reports/<name>.json` | that report's Markdown and SVG, and this file, from the JSON alone | seconds |",
-    "| `pnpm profile <workload> [--flame]` | a clinic HTML report under `.profiles/` (git-ignored) | under a minute |",
+    "| `pnpm bench:profile <workload> [--flame]` | a clinic HTML report under `.profiles/` (git-ignored) | under a minute |",
     "",
   ];
   for (const [title, report, name] of [

@@ -5,9 +5,13 @@
 // files, its engine, the application's database written before), that the cache works across
 // processes and worker threads and beside the application's lmdb-js in one process, and that
 // without a prebuilt binary the cache reports CACHE_ENGINE with a command that then builds one.
+// Under both package managers: an ES module app, a CommonJS app (require), and strict TypeScript 5
+// apps (--module nodenext, ESM and CommonJS; --moduleResolution bundler) compile without
+// skipLibCheck or @types/node and run; the lmdb-cache command runs (help, verify, and migrate: first
+// without `level`, then from a level-cache store once the app installs `level`).
 // Prints the tarball's size, its installed size and the install's time. Needs the npm registry.
 // Usage: node test/consumer/run.mjs [--keep]
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -69,6 +73,45 @@ function twoWriters(app) {
   return node(app, "cache-reader.mjs", cache, "500", "a", "b") === "1000 entries read back";
 }
 
+/** A command whose exit status is part of the check: its status and both outputs, never a throw. */
+function attempt(command, args, cwd) {
+  const { status, stdout, stderr } = spawnSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  return { status, stdout: stdout.trim(), stderr: stderr.trim() };
+}
+
+/** A CommonJS app requires the package, opens, sets, gets, closes, with nothing on stderr. */
+function commonJs(app) {
+  const result = attempt(process.execPath, ["require.cjs", join(app, "required")], app);
+  const ok = result.status === 0 && result.stderr === "" && result.stdout === '{"value":{"from":"require"},"closed":"CACHE_CLOSED"}';
+  return { ok, detail: JSON.stringify(result) };
+}
+
+/**
+ * Compiles the TypeScript apps with the app's TypeScript 5 under `config` (tsconfig.<config>.json)
+ * and runs what it emitted: `[name, outcome]` for each app.
+ */
+function typeScript(app, config) {
+  const compiled = attempt(process.execPath, [join("node_modules", "typescript", "bin", "tsc"), "-p", `tsconfig.${config}.json`], app);
+  if (compiled.status !== 0) return [[`tsc -p tsconfig.${config}.json`, { ok: false, detail: compiled.stdout || compiled.stderr }]];
+  const esm = attempt(process.execPath, [join(`out-${config}`, "typed.js"), join(app, `typed-${config}`)], app);
+  const outcomes = [
+    ["ES module", { ok: esm.stdout === '{"ada":"Ada","visits":3,"code":"CACHE_INVALID_KEY","known":true,"entries":2,"describe":"function","sameOpen":true}', detail: JSON.stringify(esm) }],
+  ];
+  if (config === "nodenext") {
+    const cjs = attempt(process.execPath, [join("out-nodenext", "typed-cjs.cjs"), join(app, "typed-cjs")], app);
+    outcomes.push(["CommonJS", { ok: cjs.stdout === '{"n":7,"closed":"CACHE_CLOSED"}', detail: JSON.stringify(cjs) }]);
+  }
+  return outcomes;
+}
+
+function typeScriptChecks(app, where) {
+  for (const config of ["nodenext", "bundler"]) {
+    for (const [kind, { ok, detail }] of typeScript(app, config)) {
+      check(`${where}a strict TypeScript 5 ${kind} app compiles (${config}, no skipLibCheck, no @types/node) and runs`, ok, detail);
+    }
+  }
+}
+
 const npm = (app, ...args) => run("npm", ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error", ...args], app);
 const node = (app, script, ...args) => run(process.execPath, [script, ...args], app);
 
@@ -92,6 +135,33 @@ try {
   check("a worker thread opens and closes the cache the main thread holds", /worker thread: 50/.test(node(app, "threads.mjs", join(app, "threaded"))));
   check("the application's lmdb-js and the cache work side by side in one process", /1000 of 1000/.test(node(app, "neighbours.mjs", join(app, "app-db-2"), join(app, "cache-2"))));
   check("the application's database still reads back", node(app, "app-db.mjs", "read", join(app, "app-db")) === before);
+  const required = commonJs(app);
+  check("a CommonJS app require()s the package, opens, sets and gets", required.ok, required.detail);
+  npm(app, "typescript@5");
+  typeScriptChecks(app, "");
+
+  // The command, through npx: its help, verify on the cache the two writers filled, and migrate.
+  check("the command's file is executable in the tarball", /^-rwxr-xr-x .* package\/dist\/lib\/cli\/lmdb-cache\.js$/m.test(run("tar", ["-tvzf", tarball], work)));
+  const help = attempt("npx", ["--no", "--", "lmdb-cache", "--help"], app);
+  check("npx lmdb-cache --help prints the usage of migrate, verify and reset, exit 0", help.status === 0 && /^usage: lmdb-cache <command>/.test(help.stdout) && /^ {2}reset <path>$/m.test(help.stdout), JSON.stringify(help));
+  const verified = attempt("npx", ["--no", "--", "lmdb-cache", "verify", join(app, "cache")], app);
+  check("npx lmdb-cache verify counts the cache's entries, exit 0", verified.status === 0 && verified.stdout === "1000 entries, none damaged", JSON.stringify(verified));
+  const store = join(app, "level-cache-store");
+  const noLevel = attempt("npx", ["--no", "--", "lmdb-cache", "migrate", "--from", store, "--to", join(app, "migrated")], app);
+  check(
+    "without `level` installed, migrate exits 2 with CACHE_MISSING_DEPENDENCY naming npm install level",
+    noLevel.status === 2 && /CACHE_MISSING_DEPENDENCY: .*npm install level/.test(noLevel.stderr),
+    JSON.stringify(noLevel),
+  );
+  npm(app, "level@10");
+  node(app, "level-store.mjs", "write", store, "300");
+  const migrated = attempt("npx", ["--no", "--", "lmdb-cache", "migrate", "--from", store, "--to", join(app, "migrated"), "--verify"], app);
+  check(
+    "with `level` installed, npx lmdb-cache migrate --verify copies a level-cache store, exit 0",
+    migrated.status === 0 && /^copied 301 \(new 301, changed 0\), .*skipped as expired 1, /m.test(migrated.stdout) && /^verified 301, mismatches 0$/m.test(migrated.stdout),
+    JSON.stringify(migrated),
+  );
+  check("the migrated cache reads back every entry", /^300 entries and one without a namespace read back$/.test(node(app, "level-store.mjs", "check", join(app, "migrated"), "300")));
 
   // Without a binary for the platform: a typed error naming the fix, nothing created; the fix works.
   rmSync(join(packageDir, "dist", "engine", "prebuilds"), { recursive: true });
@@ -110,6 +180,14 @@ try {
   check("under pnpm's defaults, two processes write one cache at once and a third reads every entry back", twoWriters(pnpmApp));
   check("under pnpm, a worker thread shares the cache", /worker thread: 50/.test(node(pnpmApp, "threads.mjs", join(pnpmApp, "threaded"))));
   check("under pnpm, the application's lmdb-js and the cache share a process", /1000 of 1000/.test(node(pnpmApp, "neighbours.mjs", join(pnpmApp, "app-db"), join(pnpmApp, "cache-2"))));
+  const pnpmRequired = commonJs(pnpmApp);
+  check("under pnpm, a CommonJS app require()s the package, opens, sets and gets", pnpmRequired.ok, pnpmRequired.detail);
+  run("pnpm", ["add", "typescript@5", "--reporter=silent"], pnpmApp);
+  typeScriptChecks(pnpmApp, "under pnpm, ");
+  const pnpmHelp = attempt("pnpm", ["exec", "lmdb-cache", "--help"], pnpmApp);
+  check("pnpm exec lmdb-cache --help, exit 0", pnpmHelp.status === 0 && /^usage: lmdb-cache <command>/.test(pnpmHelp.stdout), JSON.stringify(pnpmHelp));
+  const pnpmVerified = attempt("pnpm", ["exec", "lmdb-cache", "verify", join(pnpmApp, "cache")], pnpmApp);
+  check("pnpm exec lmdb-cache verify counts the cache's entries, exit 0", pnpmVerified.status === 0 && pnpmVerified.stdout === "1000 entries, none damaged", JSON.stringify(pnpmVerified));
   console.log(`consumer: ${checks} passed, 0 failed`);
 } catch (error) {
   console.error(`consumer check failed after ${checks} passed: ${error instanceof Error ? error.message : String(error)}`);

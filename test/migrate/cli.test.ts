@@ -8,13 +8,13 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openLmdbCache } from "../../lib/index.ts";
 import { openReferenceLevelCache } from "../reference/level-cache.ts";
 import { writeDataSet } from "./dataset.ts";
-import { formatSummary, progressReporter } from "../../harness/migrate-progress.ts";
+import { formatSummary, progressReporter } from "../../lib/cli/migrate-progress.ts";
 import { dumpLevel, dumpLmdb } from "./dumps.ts";
 
 const root = join(import.meta.dirname, "../..");
 
 function migrate(...args: string[]) {
-  return execa("node", ["--import", "tsx", "harness/migrate.ts", ...args], { cwd: root, reject: false });
+  return execa("node", ["--import", "tsx", "lib/cli/lmdb-cache.ts", "migrate", ...args], { cwd: root, reject: false });
 }
 
 let dir: string;
@@ -87,7 +87,7 @@ describe("pnpm migrate", () => {
     for (const args of [[], ["--from", "x"], ["--from", "x", "--to", "y", "--fast"]]) {
       const result = await migrate(...args);
       expect(result.exitCode, args.join(" ")).toBe(2);
-      expect(result.stderr).toContain("usage: pnpm migrate --from <levelDir> --to <lmdbDir> [--verify] [--dry-run]");
+      expect(result.stderr).toContain("usage: lmdb-cache migrate --from <levelDir> --to <lmdbDir> [--verify] [--dry-run]");
     }
   });
 
@@ -98,7 +98,7 @@ describe("pnpm migrate", () => {
     expect((await migrate("--from", first, "--to", to)).exitCode).toBe(0);
     const before = await dumpLmdb(to);
 
-    const run = execa("node", ["--import", "tsx", "harness/migrate.ts", "--from", second, "--to", to], {
+    const run = execa("node", ["--import", "tsx", "lib/cli/lmdb-cache.ts", "migrate", "--from", second, "--to", to], {
       cwd: root,
       reject: false,
     });

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Level } from "level";
 import { open } from "#engine";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openReferenceLevelCache } from "../reference/level-cache.ts";
 import { type DataSetEntry, generateDataSet, writeDataSet } from "./dataset.ts";
 import { dumpLevel, dumpLmdb } from "./dumps.ts";
@@ -372,23 +372,6 @@ describe("migrateFromLevel, refusals", () => {
     for (const [opts, code] of cases) {
       const error = await migrateFromLevel(opts as never).catch((e: unknown) => e);
       expect(isCacheError(error) && error.code, JSON.stringify(opts)).toBe(code);
-    }
-  });
-
-  it("says that `level` is needed when it is not installed", async () => {
-    vi.resetModules();
-    vi.doMock("level", () => {
-      throw new Error("Cannot find package 'level'");
-    });
-    try {
-      const { migrateFromLevel: migrate } = await import("../../lib/migrate.ts");
-      const { isCacheError: isError } = await import("../../lib/errors.ts");
-      const error = await migrate({ from, to }).catch((e: unknown) => e);
-      expect(isError(error, "CACHE_INCOMPATIBLE")).toBe(true);
-      expect((error as Error).message).toContain("`level`");
-    } finally {
-      vi.doUnmock("level");
-      vi.resetModules();
     }
   });
 });

@@ -1,5 +1,5 @@
-/** What `pnpm migrate` prints: progress (a bar on a terminal, plain lines otherwise) and the summary. */
-import type { MigrateProgress, MigrateSummary } from "../lib/index.ts";
+/** What `lmdb-cache migrate` prints: progress (a bar on a terminal, plain lines otherwise) and the summary. */
+import type { MigrateProgress, MigrateSummary } from "../index.ts";
 
 const number = (n: number) => n.toLocaleString("en-US");
 

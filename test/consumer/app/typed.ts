@@ -1,0 +1,48 @@
+// A strict TypeScript application, compiled by the consumer check under --module nodenext and under
+// --moduleResolution bundler, without skipLibCheck and without @types/node, then run: the package's
+// published types stand alone. The app declares the two Node globals it uses itself.
+import {
+  type BatchOp,
+  type Cache,
+  type CacheErrorCode,
+  type CacheOptions,
+  ERROR_CODES,
+  isCacheError,
+  type MigrateSummary,
+  openLevelCache,
+  openLmdbCache,
+  resetCache,
+  verifyCache,
+  type VerifyResult,
+} from "@promethean/lmdb-cache";
+
+declare const process: { argv: string[] };
+declare const console: { log(...data: unknown[]): void };
+
+type User = { name: string; visits: number };
+
+const options: CacheOptions = { path: process.argv[2]!, defaultTtlMs: 60_000, values: "json" };
+const root: Cache<User> = await openLmdbCache<User>(options);
+const users = root.withNamespace("users");
+// @ts-expect-error the cache holds Users: a number is refused, so the types are not `any`
+await users.set("bad", 1);
+await users.set("ada", { name: "Ada", visits: 1 }, { ttlMs: 1000 });
+const ops: BatchOp<User>[] = [{ type: "put", key: "bob", value: { name: "Bob", visits: 2 } }, { type: "del", key: "bad" }];
+await users.batch(ops);
+const ada: User | undefined = await users.get("ada");
+let visits = 0;
+for await (const [, user] of users.entries()) visits += user.visits;
+
+let code: CacheErrorCode | undefined;
+try {
+  await users.get(42 as unknown as string);
+} catch (error) {
+  if (isCacheError(error)) code = error.code;
+}
+await root.close();
+
+const verified: VerifyResult = await verifyCache(options.path);
+const describe = (summary: MigrateSummary) => `${summary.copied} copied`;
+const sameOpen: typeof openLmdbCache = openLevelCache;
+await resetCache(options.path);
+console.log(JSON.stringify({ ada: ada?.name, visits, code, known: ERROR_CODES.includes(code!), entries: verified.entries, describe: typeof describe, sameOpen: sameOpen === openLmdbCache }));
