@@ -14,12 +14,12 @@ describe("the lock file, read from outside", () => {
   it("shows this thread as the write lock's owner inside a write transaction, and its reader slot with a snapshot", async () => {
     const path = mkdtempSync(join(tmpdir(), "reliability-lock-"));
     dirs.push(path);
-    const db = open({ path, noSync: true, overlappingSync: false });
-    db.putSync("a", 1);
+    const db = open<Buffer, Buffer>({ path, keyEncoding: "binary", encoding: "binary", noSync: true, overlappingSync: false });
+    db.putSync(Buffer.from("a"), Buffer.from([1]));
     expect(readLockTable(path).writeLockOwner).toBe(0);
     let owner = -1;
     db.transactionSync(() => {
-      db.putSync("b", 2);
+      db.putSync(Buffer.from("b"), Buffer.from([2]));
       owner = readLockTable(path).writeLockOwner;
     });
     expect(owner).toBe(process.pid);

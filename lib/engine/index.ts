@@ -6,7 +6,9 @@ import type * as LmdbJs from "#engine";
 // why each exists are in lib/engine/patches). It is loaded on the first open, not at import, so a
 // missing build is a typed error of `open` rather than a failed import, and an application that
 // never opens a cache never loads native code. Stock lmdb-js is not used: its prebuilt LMDB 0.9.90
-// fork corrupts its free-page list when several processes write (harness/engine/free-list-repro.ts).
+// fork corrupts its free-page list when several processes write (harness/repro/free-list.ts). The
+// engine is used with Buffer keys and values only (its types allow nothing else): bundled,
+// lmdb-js's ordered-binary key path crashed the process while reading keys in getRange.
 
 export type Engine = typeof LmdbJs;
 export type { EngineVersion, RootDatabase } from "#engine";

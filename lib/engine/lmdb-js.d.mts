@@ -11,9 +11,12 @@ export interface RangeOptions<K> {
 export interface OpenOptions {
   path: string;
   noSubdir?: boolean;
-  /** "binary" for Buffer keys and values (this package); lmdb-js's defaults otherwise. */
-  keyEncoding?: "binary" | "ordered-binary";
-  encoding?: "binary" | "msgpack" | "json" | "string";
+  /**
+   * Buffer keys and values only: that is all this package stores, and bundled, lmdb-js's
+   * ordered-binary key path crashed (a fatal V8 error while reading keys in getRange).
+   */
+  keyEncoding: "binary";
+  encoding: "binary";
   maxReaders?: number;
   mapSize?: number;
   noSync?: boolean;
@@ -38,7 +41,7 @@ export interface Stats extends TreeStats {
   root: TreeStats;
 }
 
-export interface RootDatabase<K = unknown, V = unknown> {
+export interface RootDatabase<K = Buffer, V = Buffer> {
   get(key: K): V | undefined;
   getBinary(key: K): Buffer | undefined;
   /** A view of the engine's buffer, valid only until the next read. */
@@ -65,4 +68,4 @@ export interface EngineVersion {
 
 export const version: EngineVersion;
 
-export function open<K = unknown, V = unknown>(options: OpenOptions): RootDatabase<K, V>;
+export function open<K = Buffer, V = Buffer>(options: OpenOptions): RootDatabase<K, V>;

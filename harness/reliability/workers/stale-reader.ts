@@ -11,7 +11,7 @@ const job = JSON.parse(process.argv[2]!) as Job;
 
 if (job.mode === "reader-check") {
   // Raw LMDB, opened the way the library opens it, so it can call the check the library does not.
-  const db = open({ path: job.path, noSync: true, overlappingSync: false, maxReaders: 2048 });
+  const db = open({ path: job.path, keyEncoding: "binary", encoding: "binary", noSync: true, overlappingSync: false, maxReaders: 2048 });
   const check = () => {
     const cleared = db.readerCheck();
     if (cleared > 0) console.log(`cleared ${cleared}`);
