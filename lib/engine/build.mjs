@@ -97,10 +97,17 @@ async function bundleJs(lmdbDir, scratch, outFile) {
     format: "esm",
     target: "node20",
     nodePaths,
-    // Shared with the library, which depends on it too. Its main entry, not "msgpackr/pack" as the
-    // library takes it: lmdb-js's MessagePack encoding needs the record structures that only the
-    // main entry loads (the library stores binary values and never uses that encoding).
-    external: ["msgpackr"],
+    // Shared with the library, which depends on it too, through its pure JavaScript entry: the main
+    // entry also loads a native helper that only slows every start (lib/codec.ts). lmdb-js imports
+    // it for its MessagePack encoding, which the engine is never opened with (binary only).
+    plugins: [
+      {
+        name: "msgpackr-without-native-helper",
+        setup(context) {
+          context.onResolve({ filter: /^msgpackr$/ }, () => ({ path: "msgpackr/pack", external: true }));
+        },
+      },
+    ],
     legalComments: "eof",
     logLevel: "error",
   });
