@@ -38,11 +38,11 @@ function damaged(path: string, why: string): CacheError {
 }
 
 /**
- * Throws CACHE_CORRUPT when the data file in `dir` exists but cannot be a whole LMDB file. A writer in
- * another process may be rewriting a meta page as it is read, so a failed check is tried again before
- * it counts: real damage stays.
+ * Throws CACHE_CORRUPT when the data file in `dir` exists but cannot be a whole LMDB file; resolves
+ * whether there was one. A writer in another process may be rewriting a meta page as it is read, so a
+ * failed check is tried again before it counts: real damage stays.
  */
-export async function checkDataFile(dir: string, attempts = 3): Promise<void> {
+export async function checkDataFile(dir: string, attempts = 3): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await checkOnce(dir);
@@ -53,19 +53,19 @@ export async function checkDataFile(dir: string, attempts = 3): Promise<void> {
   }
 }
 
-async function checkOnce(dir: string): Promise<void> {
+async function checkOnce(dir: string): Promise<boolean> {
   const path = join(dir, "data.mdb");
   let file;
   try {
     file = await openFile(path, "r");
   } catch {
-    return; // No data file yet: LMDB creates it.
+    return false; // No data file yet: LMDB creates it.
   }
   try {
     // Metas first, size last: the file only grows, so a size read after the metas covers their roots.
     const first = Buffer.alloc(HEADER_BYTES);
     const { bytesRead } = await file.read(first, 0, HEADER_BYTES, 0);
-    if (bytesRead === 0) return;
+    if (bytesRead === 0) return true;
     if (bytesRead >= V2_MAGIC_AT + 8 && first.readUInt32LE(V2_MAGIC_AT) === MAGIC && first.readUInt32LE(V2_MAGIC_AT + 4) === 2) {
       throw new CacheError("CACHE_INCOMPATIBLE", `${path} was written by another LMDB build (data version 2); resetCache() empties it`);
     }
@@ -79,6 +79,7 @@ async function checkOnce(dir: string): Promise<void> {
     const { size } = await file.stat();
     const pages = BigInt(Math.floor(size / newest.pageSize));
     if (newest.roots.some((root) => root >= pages)) throw damaged(path, "file ends before a tree's root page");
+    return true;
   } finally {
     await file.close();
   }

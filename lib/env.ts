@@ -119,8 +119,7 @@ function checkFormat(db: RootDatabase<Buffer, Buffer>, path: string): void {
 }
 
 async function openEnv(engine: Engine, path: string, id: string, durability: Durability, fileMode: number): Promise<SharedEnv> {
-  await checkDataFile(path);
-  const created = !(await exists(join(path, "data.mdb")));
+  const created = !(await checkDataFile(path));
   let db: RootDatabase<Buffer, Buffer>;
   try {
     db = engine.open<Buffer, Buffer>({

@@ -1,10 +1,11 @@
 // One LMDB environment per data file per process: whatever names a directory (absolute, relative,
 // a symlink), from the main thread or worker threads, through one copy of the engine or two.
 import { copyFileSync, mkdirSync, symlinkSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
+import { compiledAddon } from "./engine/load-addon.mjs";
 import { descriptorsOn } from "./fixtures/descriptors.ts";
 import { openLmdbCache } from "./index.ts";
 import { fixture, tempDir } from "./test-support.ts";
@@ -59,9 +60,9 @@ describe("one environment per data file per process", () => {
     const root = tempDir();
     const copies = ["b", "c"].map((name) => {
       const copy = join(root, name);
-      mkdirSync(join(copy, "src", "build", "Release"), { recursive: true });
+      mkdirSync(dirname(compiledAddon(copy)), { recursive: true });
       copyFileSync(join(ENGINE, "lmdb-js.mjs"), join(copy, "lmdb-js.mjs"));
-      copyFileSync(join(ENGINE, "src", "build", "Release", "lmdb_cache.node"), join(copy, "src", "build", "Release", "lmdb_cache.node"));
+      copyFileSync(compiledAddon(ENGINE), compiledAddon(copy));
       return join(copy, "lmdb-js.mjs");
     });
     // Their one external import, msgpackr, resolves from the repository's packages.

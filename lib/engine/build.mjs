@@ -20,6 +20,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileEngine, ENGINE_DIR } from "./install.mjs";
+import { compiledAddon, prebuiltAddon } from "./load-addon.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -118,7 +119,7 @@ export async function buildEngine({ prebuild = false, force = false } = {}) {
   const stampFile = join(ENGINE_DIR, "build-stamp.json");
   const digest = inputsDigest(lmdbDir);
   const sourceDir = join(ENGINE_DIR, "src");
-  const addon = join(sourceDir, "build", "Release", "lmdb_cache.node");
+  const addon = compiledAddon(ENGINE_DIR);
   const fresh = !force && existsSync(stampFile) && JSON.parse(readFileSync(stampFile, "utf8")).digest === digest && existsSync(addon);
   if (!fresh) {
     const scratch = mkdtempSync(join(tmpdir(), "lmdb-cache-engine-"));
@@ -138,7 +139,7 @@ export async function buildEngine({ prebuild = false, force = false } = {}) {
     }
   }
   if (prebuild) {
-    const target = join(ENGINE_DIR, "prebuilds", `${process.platform}-${process.arch}`, "lmdb-cache.napi.node");
+    const target = prebuiltAddon(ENGINE_DIR);
     mkdirSync(dirname(target), { recursive: true });
     copyFileSync(addon, target);
   }

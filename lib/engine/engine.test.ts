@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { checkEngine, ENGINE_BUILD, loadedEngine, loadEngine } from "./index.ts";
+import { checkEngine, ENGINE_BUILD, loadEngine } from "./index.ts";
 import { addonCandidates } from "./load-addon.mjs";
 
 const patches = (set: string) => new URL(`./patches/${set}/`, import.meta.url);
@@ -10,7 +10,7 @@ describe("storage engine", () => {
   it("loads this package's build, which names itself", async () => {
     const engine = await loadEngine();
     expect(() => checkEngine(engine.version)).not.toThrow();
-    expect(loadedEngine()?.versionString).toContain(ENGINE_BUILD);
+    expect(engine.version.versionString).toContain(ENGINE_BUILD);
   });
 
   it("expects the name the version patch writes into LMDB", () => {

@@ -18,14 +18,12 @@ type EngineVersion = LmdbJs.EngineVersion;
 export const ENGINE_BUILD = "@promethean/lmdb-cache build 3";
 
 let loading: Promise<Engine> | undefined;
-let loaded: Engine | undefined;
 
 /** The engine, loaded once per thread; rejects with CACHE_ENGINE when no usable build is there. */
 export function loadEngine(): Promise<Engine> {
   loading ??= import("#engine").then(
     (engine) => {
       checkEngine(engine.version);
-      loaded = engine;
       return engine;
     },
     (error: unknown) => {
@@ -34,11 +32,6 @@ export function loadEngine(): Promise<Engine> {
     },
   );
   return loading;
-}
-
-/** The engine's version, once loaded. */
-export function loadedEngine(): EngineVersion | undefined {
-  return loaded?.version;
 }
 
 function isRequired(version: EngineVersion | undefined): boolean {
@@ -51,7 +44,7 @@ function isRequired(version: EngineVersion | undefined): boolean {
 }
 
 /** How the engine names itself: LMDB's version string (with the build's name), else its numbers. */
-export function engineName(version: EngineVersion | undefined = loadedEngine()): string {
+export function engineName(version: EngineVersion | undefined): string {
   return version?.versionString ?? (version ? `${version.major}.${version.minor}.${version.patch}` : "unknown");
 }
 

@@ -9,24 +9,10 @@ import { existsSync, realpathSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { addonCandidates } from "./load-addon.mjs";
+import { findAddon } from "./load-addon.mjs";
 
 const require = createRequire(import.meta.url);
 export const ENGINE_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist", "engine");
-
-/** The first addon that loads in this process, or undefined. */
-export function usableAddon(engineDir = ENGINE_DIR) {
-  for (const file of addonCandidates(engineDir)) {
-    if (!existsSync(file)) continue;
-    try {
-      require(file);
-      return file;
-    } catch {
-      // not for this platform or C library: the next candidate, or a build from source
-    }
-  }
-  return undefined;
-}
 
 /** node-gyp: the one npm configured, a local one, or the one npm carries. */
 function nodeGyp() {
@@ -53,12 +39,13 @@ export function compileEngine(sourceDir) {
 }
 
 function main() {
-  if (!process.argv.includes("--force") && usableAddon()) return;
+  if (!process.argv.includes("--force") && findAddon(ENGINE_DIR).file !== undefined) return;
   const sources = join(ENGINE_DIR, "src");
   // A source checkout has no built sources until its own build (pnpm install runs it as `prepare`).
   if (!existsSync(join(sources, "binding.gyp"))) return;
   compileEngine(sources);
-  if (!usableAddon()) throw new Error("the engine was built but does not load");
+  const { file, failures } = findAddon(ENGINE_DIR);
+  if (file === undefined) throw new Error(`the engine was built but does not load: ${failures.join("; ")}`);
   console.log(`@promethean/lmdb-cache: storage engine built in ${sources}`);
 }
 

@@ -8,26 +8,33 @@ import { join } from "node:path";
 
 const require = createRequire(import.meta.url);
 
-/** Where the addon may be, best first. Kept in step with lib/engine/build.mjs, which puts it there. */
-export function addonCandidates(engineDir) {
-  const platform = `${process.platform}-${process.arch}`;
-  return [
-    join(engineDir, "prebuilds", platform, "lmdb-cache.napi.node"),
-    join(engineDir, "src", "build", "Release", "lmdb_cache.node"),
-  ];
-}
+/** The prebuilt binary for this platform, which `pnpm pack` puts there (lib/engine/build.mjs). */
+export const prebuiltAddon = (engineDir) => join(engineDir, "prebuilds", `${process.platform}-${process.arch}`, "lmdb-cache.napi.node");
 
-export default function loadAddon(engineDir) {
+/** The binary compiled from the package's sources (at install, or in a checkout). */
+export const compiledAddon = (engineDir) => join(engineDir, "src", "build", "Release", "lmdb_cache.node");
+
+/** Where the addon may be, best first. */
+export const addonCandidates = (engineDir) => [prebuiltAddon(engineDir), compiledAddon(engineDir)];
+
+/** The first addon that loads, with its file; or, when none does, why each one there failed. */
+export function findAddon(engineDir) {
   const failures = [];
   for (const file of addonCandidates(engineDir)) {
     if (!existsSync(file)) continue;
     try {
-      return require(file);
+      return { addon: require(file), file, failures };
     } catch (error) {
       // A prebuilt binary for another C library (musl) or an older Node fails here: try the next.
       failures.push(`${file}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+  return { addon: undefined, file: undefined, failures };
+}
+
+export default function loadAddon(engineDir) {
+  const { addon, failures } = findAddon(engineDir);
+  if (addon !== undefined) return addon;
   const install = join(engineDir, "..", "..", "lib", "engine", "install.mjs");
   const error = new Error(
     `no usable build of the storage engine for ${process.platform}-${process.arch} ` +
