@@ -23,7 +23,8 @@ async function entryPoint(source: string): Promise<string> {
   return pathToFileURL(file).href;
 }
 
-const fixture = (specifier: string, opener: string) => execa("node", [FIXTURE, specifier, opener, "/nowhere", "user:0000001"], { reject: false });
+const fixture = (specifier: string, opener: string) =>
+  execa("node", [FIXTURE, JSON.stringify({ specifier, opener, dir: "/nowhere", key: "user:0000001" })], { reject: false });
 
 describe("the cold-start fixture", () => {
   it("opens through the named export, reads the key and reports the phases from the process start", async () => {

@@ -9,7 +9,7 @@ import { tempDir, type Template } from "./cells.ts";
 import { keyOf, valueOf } from "./dataset.ts";
 import { failureSummary } from "./failure-summary.ts";
 import type { ColdStartResult, ColdStartSample, ColdStartSide } from "./results.ts";
-import { REPO_ROOT } from "../shared/child.ts";
+import { REPO_ROOT, runChild } from "../shared/child.ts";
 
 // Cold start: a new process, until its first get has resolved, import of the library included.
 // Every sample is a fresh plain `node` process running fixtures/cold-start.mjs, so both sides pay
@@ -31,20 +31,15 @@ type Reading = { sample: ColdStartSample; resolved: string; value: unknown };
 
 /** One fresh process: its timings, what its import resolved to and the value it read. */
 async function sampleOnce(fixture: Fixture): Promise<Reading> {
-  const run = await execa(process.execPath, [FIXTURE, fixture.specifier, fixture.opener, fixture.dir, fixture.key], {
-    cwd: REPO_ROOT,
+  const run = await runChild<ColdStartSample & { resolved: string; value: unknown }>(FIXTURE, fixture, {
+    timeoutMs: SAMPLE_TIMEOUT_MS,
     // Plain node: no loader or flag inherited from whatever started the benchmark.
     env: { NODE_OPTIONS: "" },
-    timeout: SAMPLE_TIMEOUT_MS,
-    reject: false,
   });
-  if (run.exitCode !== 0 || run.timedOut) {
+  if (run.exitCode !== 0 || run.timedOut || run.result === undefined) {
     throw new Error(`${run.timedOut ? "timed out" : `exited with ${run.exitCode ?? run.signal}`}\n${run.stderr}`);
   }
-  const { resolved, value, ...sample } = JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "") as ColdStartSample & {
-    resolved: string;
-    value: unknown;
-  };
+  const { resolved, value, ...sample } = run.result;
   return { sample, resolved, value };
 }
 

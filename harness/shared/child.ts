@@ -152,11 +152,17 @@ function exitError(script: string, exit: Exit): Error {
 
 /**
  * Runs a child that reports on stdout to its end and returns the JSON document it printed last, if any.
- * With `timeoutMs`, a child still running after that long is SIGKILLed and `timedOut` is set.
+ * With `timeoutMs`, a child still running after that long is SIGKILLed and `timedOut` is set; `env`
+ * adds to (or, with empty values, clears) the environment it inherits.
  */
-export async function runChild<R>(script: string, job: unknown, options: { timeoutMs?: number } = {}): Promise<Exit & { result: R | undefined; timedOut: boolean }> {
+export async function runChild<R>(
+  script: string,
+  job: unknown,
+  options: { timeoutMs?: number; env?: Record<string, string> } = {},
+): Promise<Exit & { result: R | undefined; timedOut: boolean }> {
   let last: string | undefined;
   const child = new Child(script, [JSON.stringify(job)], {
+    env: options.env,
     onLine: (line) => {
       if (line.startsWith("{")) last = line;
     },
