@@ -112,6 +112,23 @@ function typeScriptChecks(app, where) {
   }
 }
 
+/**
+ * The checks every application passes, whichever package manager installed the package into it;
+ * `bin` is how that manager runs the package's command (npx, pnpm exec). Needs typescript@5 there.
+ */
+function everyApp(app, where, bin) {
+  check(`${where}two processes write one cache at once and a third reads every entry back`, twoWriters(app));
+  check(`${where}a worker thread opens and closes the cache the main thread holds`, /worker thread: 50/.test(node(app, "threads.mjs", join(app, "threaded"))));
+  check(`${where}the application's lmdb-js and the cache work side by side in one process`, /1000 of 1000/.test(node(app, "neighbours.mjs", join(app, "app-db-2"), join(app, "cache-2"))));
+  const required = commonJs(app);
+  check(`${where}a CommonJS app require()s the package, opens, sets and gets`, required.ok, required.detail);
+  typeScriptChecks(app, where);
+  const help = attempt(bin[0], [...bin.slice(1), "lmdb-cache", "--help"], app);
+  check(`${where}${bin.join(" ")} lmdb-cache --help prints the usage of migrate, verify and reset, exit 0`, help.status === 0 && /^usage: lmdb-cache <command>/.test(help.stdout) && /^ {2}reset <path>$/m.test(help.stdout), JSON.stringify(help));
+  const verified = attempt(bin[0], [...bin.slice(1), "lmdb-cache", "verify", join(app, "cache")], app);
+  check(`${where}${bin.join(" ")} lmdb-cache verify counts the cache's entries, exit 0`, verified.status === 0 && verified.stdout === "1000 entries, none damaged", JSON.stringify(verified));
+}
+
 const npm = (app, ...args) => run("npm", ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error", ...args], app);
 const node = (app, script, ...args) => run(process.execPath, [script, ...args], app);
 
@@ -131,21 +148,12 @@ try {
   check("installing leaves every file of lmdb-js as it was", treeDigest(join(app, "node_modules", "lmdb")) === lmdbBefore);
   const after = node(app, "app-db.mjs", "read", join(app, "app-db"));
   check("the application's own lmdb-js database, written before, reads back after, on lmdb-js's own engine", after === before && /0\.9\.90/.test(after), after);
-  check("two processes write one cache at once and a third reads every entry back", twoWriters(app));
-  check("a worker thread opens and closes the cache the main thread holds", /worker thread: 50/.test(node(app, "threads.mjs", join(app, "threaded"))));
-  check("the application's lmdb-js and the cache work side by side in one process", /1000 of 1000/.test(node(app, "neighbours.mjs", join(app, "app-db-2"), join(app, "cache-2"))));
-  check("the application's database still reads back", node(app, "app-db.mjs", "read", join(app, "app-db")) === before);
-  const required = commonJs(app);
-  check("a CommonJS app require()s the package, opens, sets and gets", required.ok, required.detail);
   npm(app, "typescript@5");
-  typeScriptChecks(app, "");
+  everyApp(app, "", ["npx", "--no", "--"]);
+  check("the application's database still reads back", node(app, "app-db.mjs", "read", join(app, "app-db")) === before);
 
-  // The command, through npx: its help, verify on the cache the two writers filled, and migrate.
+  // The command's file mode, and migrate through npx without and with `level`.
   check("the command's file is executable in the tarball", /^-rwxr-xr-x .* package\/dist\/lib\/cli\/lmdb-cache\.js$/m.test(run("tar", ["-tvzf", tarball], work)));
-  const help = attempt("npx", ["--no", "--", "lmdb-cache", "--help"], app);
-  check("npx lmdb-cache --help prints the usage of migrate, verify and reset, exit 0", help.status === 0 && /^usage: lmdb-cache <command>/.test(help.stdout) && /^ {2}reset <path>$/m.test(help.stdout), JSON.stringify(help));
-  const verified = attempt("npx", ["--no", "--", "lmdb-cache", "verify", join(app, "cache")], app);
-  check("npx lmdb-cache verify counts the cache's entries, exit 0", verified.status === 0 && verified.stdout === "1000 entries, none damaged", JSON.stringify(verified));
   const store = join(app, "level-cache-store");
   const noLevel = attempt("npx", ["--no", "--", "lmdb-cache", "migrate", "--from", store, "--to", join(app, "migrated")], app);
   check(
@@ -177,17 +185,8 @@ try {
   const pnpmApp = newApp("pnpm");
   const pnpmInstalled = timed(() => run("pnpm", ["add", tarball, `lmdb@${LMDB_JS}`, "--reporter=silent"], pnpmApp));
   console.log(`pnpm add of the tarball and lmdb-js (default settings): ${pnpmInstalled.seconds.toFixed(1)} s`);
-  check("under pnpm's defaults, two processes write one cache at once and a third reads every entry back", twoWriters(pnpmApp));
-  check("under pnpm, a worker thread shares the cache", /worker thread: 50/.test(node(pnpmApp, "threads.mjs", join(pnpmApp, "threaded"))));
-  check("under pnpm, the application's lmdb-js and the cache share a process", /1000 of 1000/.test(node(pnpmApp, "neighbours.mjs", join(pnpmApp, "app-db"), join(pnpmApp, "cache-2"))));
-  const pnpmRequired = commonJs(pnpmApp);
-  check("under pnpm, a CommonJS app require()s the package, opens, sets and gets", pnpmRequired.ok, pnpmRequired.detail);
   run("pnpm", ["add", "typescript@5", "--reporter=silent"], pnpmApp);
-  typeScriptChecks(pnpmApp, "under pnpm, ");
-  const pnpmHelp = attempt("pnpm", ["exec", "lmdb-cache", "--help"], pnpmApp);
-  check("pnpm exec lmdb-cache --help, exit 0", pnpmHelp.status === 0 && /^usage: lmdb-cache <command>/.test(pnpmHelp.stdout), JSON.stringify(pnpmHelp));
-  const pnpmVerified = attempt("pnpm", ["exec", "lmdb-cache", "verify", join(pnpmApp, "cache")], pnpmApp);
-  check("pnpm exec lmdb-cache verify counts the cache's entries, exit 0", pnpmVerified.status === 0 && pnpmVerified.stdout === "1000 entries, none damaged", JSON.stringify(pnpmVerified));
+  everyApp(pnpmApp, "under pnpm's defaults, ", ["pnpm", "exec"]);
   console.log(`consumer: ${checks} passed, 0 failed`);
 } catch (error) {
   console.error(`consumer check failed after ${checks} passed: ${error instanceof Error ? error.message : String(error)}`);
