@@ -3,7 +3,7 @@ import type { Cache } from "../../lib/types.ts";
 import type { Profile } from "./dataset.ts";
 
 /** The part of the Cache API the workloads drive; the raw lmdb-js floors implement just this. */
-export type BenchStore = Pick<Cache<Profile>, "get" | "set" | "batch" | "entries" | "close">;
+export type BenchStore = Pick<Cache<Profile>, "get" | "set" | "batch" | "entries" | "close"> & Partial<Pick<Cache<Profile>, "getOrSet">>;
 
 export type BackendKind = "candidate" | "reference" | "floor" | "fixture";
 

@@ -1,6 +1,7 @@
 import { type CheckResult, evaluateChecks, failuresOf, findCell, METRICS, ratioOf, sideOf } from "./analysis.ts";
 import type { CellFigures } from "./cells.ts";
 import { coldStartSection } from "./cold-start-report.ts";
+import { stampedeSection } from "./stampede-report.ts";
 import { mib, ms, ops, ranged, ratio, shortCommit, table } from "./format.ts";
 import type { BenchReport, Provenance } from "./results.ts";
 import { median, spread } from "../shared/stats.ts";
@@ -260,6 +261,7 @@ export function renderBench(report: BenchReport, baseName: string): ReportFiles 
     `† ${ref} cannot open a store from a second process, so its row at that process count is "unsupported" and the ratio compares against its best, its 1-process figure.`,
     "",
     ...coldStartSection(report, TARGETS, "## Cold start"),
+    ...stampedeSection(report, "## Stampede: getOrSet against each process computing for itself"),
   ];
   for (const size of settings.sizes) {
     out.push(
