@@ -101,12 +101,7 @@ async function stampede(task: StampedeTask, store: BenchStore, openMs: number, r
     await store.set(key, value);
     return value;
   };
-  const rng = seededRng(mixSeed(task.seed, 0x57a3, task.processIndex));
-  const order = [...keys];
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = rng.below(i + 1);
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
+  const order = seededRng(mixSeed(task.seed, 0x57a3, task.processIndex)).shuffled(keys);
   const startedAt = monotonicNow();
   const values = await Promise.all(order.map(ask));
   const endedAt = monotonicNow();

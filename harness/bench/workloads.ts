@@ -122,11 +122,7 @@ async function scans(ctx: RunContext): Promise<number> {
 
 /** Every key read once, written once (in a seeded order), then one full scan: 3 x size operations. */
 async function footprint(ctx: RunContext, rng: Rng, value: () => Profile): Promise<number> {
-  const order = Array.from({ length: ctx.size }, (_, i) => i);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = rng.below(i + 1);
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
+  const order = rng.shuffled(Array.from({ length: ctx.size }, (_, i) => i));
   const timed = async (op: Op) => {
     const started = performance.now();
     await op();

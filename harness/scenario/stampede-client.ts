@@ -60,20 +60,10 @@ function compute(key: string): Promise<Computed> {
   return Promise.resolve({ key, round, proc: job.proc });
 }
 
-function shuffled(keys: readonly string[]): string[] {
-  const rng = seededRng(mixSeed(job.seed, job.index, round));
-  const order = [...keys];
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = rng.below(i + 1);
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
-  return order;
-}
-
 async function stampede(): Promise<void> {
   const before = (await cache.stats()).computes;
   const options = { ttlMs: job.ttlMs, leaseMs: job.leaseMs, waitMs: job.waitMs };
-  const calls = shuffled(job.keys).flatMap((key) =>
+  const calls = seededRng(mixSeed(job.seed, job.index, round)).shuffled(job.keys).flatMap((key) =>
     Array.from({ length: job.callers }, (_, caller) =>
       cache.getOrSet(key, compute, options).then(
         (value) => ({ key, caller, value }),
