@@ -191,7 +191,9 @@ function refreshDue(core: Core, slot: StoredKey, found: Found, settings: Setting
     throw engineError(core, error);
   }
   if (timing?.kind !== "timing") return false;
-  return core.now() - timing.ms * settings.beta * Math.log(settings.random()) >= found.expiry;
+  const draw = settings.random();
+  // A draw of 0 is a certain refresh (ln 0 = −∞), also when the computation took no measurable time.
+  return draw <= 0 || core.now() - timing.ms * settings.beta * Math.log(draw) >= found.expiry;
 }
 
 async function refresh<T>(core: Core, slot: StoredKey, key: string, found: Found, compute: (key: string) => T | Promise<T>, settings: Settings): Promise<T> {
