@@ -13,7 +13,7 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reje
   return { promise, resolve, reject };
 }
 
-type Racer = { child: ResultPromise<{ stdin: "pipe" }>; ready: Promise<void>; output: Promise<string> };
+type Racer = { child: ResultPromise<{ stdin: "pipe"; reject: false }>; ready: Promise<void>; output: Promise<string> };
 
 /** A process that opens the cache, and on a line of input calls getOrSet(key) with a compute of `time` ms (or "hang"). */
 function racer(path: string, key: string, side: string, time: string): Racer {
