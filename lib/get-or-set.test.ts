@@ -104,6 +104,13 @@ describe("getOrSet", () => {
     expect(outputs).toEqual(Array(4).fill(JSON.stringify(`from ${owner}`)));
   });
 
+  it("runs compute once across worker threads and the main thread of one process", async () => {
+    const { stdout } = await execa("node", ["--import", "tsx", fixture("get-or-set-threads.ts"), tempDir(), "3"]);
+    const result = JSON.parse(stdout) as { computations: number; values: string[] };
+    expect(result.computations).toBe(1);
+    expect(result.values).toEqual(Array(4).fill("computed 1"));
+  });
+
   it("takes over at once from an owner process that was killed mid-computation, long before its lease ends", async () => {
     const path = tempDir();
     const side = join(path, "computations");
