@@ -136,19 +136,19 @@ async function computeAsOwner<T>(core: Core, slot: StoredKey, lease: Buffer, tok
   try {
     const started = performance.now();
     core.counts.computes++;
-    let value: T;
     try {
-      value = await compute(key);
+      const value = await compute(key);
+      checkOpen(core);
+      const expiry = expiryOf(settings.ttl, core.now());
+      const record = withFullKey(encodeRecord(value, core.codec, expiry), slot.full);
+      // A claim that was lost (its lease ended, another caller took over) stores nothing: the new owner does.
+      if (finish(core, slot, lease, token, record, expiry, performance.now() - started, settings.beta > 0)) core.counts.sets++;
+      return value;
     } catch (error) {
+      // compute failed, or its value cannot be stored (unstorable, no room): the next caller tries.
       if (!core.closed) release(core, lease, token);
       throw error;
     }
-    checkOpen(core);
-    const expiry = expiryOf(settings.ttl, core.now());
-    const record = withFullKey(encodeRecord(value, core.codec, expiry), slot.full);
-    // A claim that was lost (its lease ended, another caller took over) stores nothing: the new owner does.
-    if (finish(core, slot, lease, token, record, expiry, performance.now() - started, settings.beta > 0)) core.counts.sets++;
-    return value;
   } finally {
     core.claims.delete(id);
   }
