@@ -1,7 +1,7 @@
 import { decodePayload, encodeRecord, readHead, withFullKey } from "./codec.ts";
 import { checkKey, checkOpen, claimSlot, type Core, engineError, type Found, ownsSlot, peek, readEntry, write } from "./core.ts";
 import { CacheError } from "./errors.ts";
-import { fullKey, leaseKey, type StoredKey, storedKey } from "./keys.ts";
+import { fullKey, leaseKey, type StoredKey, storedKey, transientFullKey } from "./keys.ts";
 import { decodeLease, encodeClaim, encodeTiming, isClaimOf } from "./lease.ts";
 import { isGone, thisOwner } from "./owner.ts";
 import type { ReadSpace } from "./read-cache.ts";
@@ -216,8 +216,10 @@ export async function getOrSet<T>(
   checkOpen(core);
   checkKey(key);
   const settings = checkSettings(core, compute, opts);
+  // A hit, the common case, reads through the reused key buffer and allocates no key of its own.
+  const found = readEntry(core, storedKey(transientFullKey(prefix, key)), key, kept, true);
+  if (found !== undefined && settings.beta === 0) return found.value as T;
   const slot = storedKey(fullKey(prefix, key));
-  const found = readEntry(core, slot, key, kept, true);
   const id = slot.stored.toString("latin1");
   const shared = core.pending.get(id) as Promise<T> | undefined;
   if (found !== undefined) {
