@@ -63,9 +63,10 @@ export async function measure(settings: BenchSettings, log: Log): Promise<BenchR
               ? { workload, size, processes, backend, status: "unsupported", codes: probe.codes }
               : { workload, size, processes, backend, status: "measured", reps: [], failures: [] };
           });
-          // getOrSet on a hit takes its turn in the same repetitions as get, to be judged against it.
+          // getOrSet on a hit takes its turn right after the candidate's get in each repetition, to be judged against it.
           if (settings.getOrSet && workload === "get" && processes === 1) {
-            row.push({ workload: GET_OR_SET, size, processes, backend: settings.candidate, status: "measured", reps: [], failures: [] });
+            const after = row.findIndex((entry) => entry.backend === settings.candidate) + 1;
+            row.splice(after, 0, { workload: GET_OR_SET, size, processes, backend: settings.candidate, status: "measured", reps: [], failures: [] });
           }
           cells.push(...row);
           for (let rep = 0; rep < settings.repetitions; rep++) {
