@@ -54,7 +54,8 @@ type Client = { proc: string; child: Child<StampedeMessage> };
 export type StampedeReport = {
   scenario: "stampede";
   summary: string;
-  command: string;
+  /** The command that ran it, when a command did. */
+  command?: string;
   replay: string;
   finishedAt: string;
   seconds: number;
@@ -194,7 +195,6 @@ function judge(settings: StampedeSettings, record: StampedeRecord, roundSeconds:
   return {
     scenario: "stampede",
     summary,
-    command: `pnpm scenario stampede ${process.argv.slice(3).join(" ")}`.trim(),
     replay: replayCommand(settings),
     finishedAt: new Date().toISOString(),
     seconds: rounded(seconds),
@@ -220,7 +220,7 @@ export function renderStampede(report: StampedeReport): string {
     "",
     `${report.summary}.`,
     "",
-    `Verdict: **${report.verdict}** in ${report.seconds} s. Command: \`${report.command}\`; replay with \`${report.replay}\` (the seed picks the process killed, ` +
+    `Verdict: **${report.verdict}** in ${report.seconds} s.${report.command === undefined ? "" : ` Command: \`${report.command}\`;`} Replay with \`${report.replay}\` (the seed picks the process killed, ` +
       "each process's order of the keys and the delay before the kill; scheduling still varies).",
     "",
     `${s.processes} processes, ${s.keys} keys, ${s.callers} callers of each key in each process; getOrSet with ttlMs ${s.ttlMs}, leaseMs ${s.leaseMs}, waitMs ${s.waitMs}. ` +
@@ -267,7 +267,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const { record, ...settings } = options;
   console.log(`stampede: ${settings.processes} processes, ${settings.keys} keys, seed ${settings.seed}; replay: ${replayCommand(settings)}`);
-  const report = await runStampede(settings, (line) => console.log(`[stampede] ${line}`));
+  const report: StampedeReport = {
+    ...(await runStampede(settings, (line) => console.log(`[stampede] ${line}`))),
+    command: ["pnpm scenario stampede", ...argv].join(" "),
+  };
   const [json, md] = await writeReportFiles(reportsDir(record), "stampede", report, { markdown: renderStampede(report), charts: [] });
   for (const r of report.rounds) console.log(`round ${r.round} ${r.kind}: ${r.computations} computations (${r.perKey.min}–${r.perKey.max} per key), ${r.seconds} s`);
   const t = report.takeover;
