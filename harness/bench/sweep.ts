@@ -24,6 +24,9 @@ export type SweepRun = { fillMs: number; sweeps: { expired: number; rep: number;
 
 export type SweepSettings = { seed: number; sizes: number[]; sameExpired: number; share: number; reps: number; setSize: number; setMs: number; setRounds: number; before: string | undefined };
 
+/** The numbers of expired entries swept at a size: the same number at every size, and the share of this size. */
+const expiredCounts = (settings: SweepSettings, size: number) => [...new Set([settings.sameExpired, Math.round(size * settings.share)])];
+
 /** One side of the comparison: this commit's library, or an earlier one's. */
 type Side = { name: "after" | "before"; commit: string; lib: string };
 
@@ -78,7 +81,7 @@ export async function runSweepBench(settings: SweepSettings, log: (line: string)
     }
     for (const size of settings.sizes) {
       for (const side of sides) {
-        const expired = [settings.sameExpired, Math.round(size * settings.share)];
+        const expired = expiredCounts(settings, size);
         const run = await runJob({ lib: side.lib, size, seed: settings.seed, measure: "sweep", expired, reps: settings.reps, setMs: 0 });
         report.sweeps.push({ side: side.name, commit: side.commit, size, fillMs: run.fillMs, sweeps: run.sweeps });
         log(`sweep bench: ${size} entries ${side.name}: filled in ${(run.fillMs / 1000).toFixed(1)} s, sweeps ${run.sweeps.map((s) => `${s.expired}:${ms(s.ms)}`).join(" ")} ms`);
@@ -101,7 +104,7 @@ export function renderSweep(report: SweepReport, _base: string): RenderedReport 
     report.sweeps.find((s) => s.side === side && s.size === size)?.sweeps.filter((s) => s.expired === expired).map((s) => s.ms) ?? [];
   const rows: string[][] = [];
   for (const size of settings.sizes) {
-    for (const expired of [settings.sameExpired, Math.round(size * settings.share)]) {
+    for (const expired of expiredCounts(settings, size)) {
       rows.push([size.toLocaleString("en"), expired.toLocaleString("en"), ...sides.map((side) => spread(sweepMs(side, size, expired), ms))]);
     }
   }
