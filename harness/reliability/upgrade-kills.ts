@@ -13,7 +13,7 @@ import { runChild, startChild } from "../shared/child.ts";
 import type { KillWriterJob } from "./kill-plan.ts";
 import { seededRng } from "../shared/rng.ts";
 
-export type UpgradeKills = { kills: number; held: number; midway: number; changed: string[]; reopenFailures: string[]; indexProblems: string[]; failures: string[] };
+export type UpgradeKills = { kills: number; midway: number; changed: string[]; reopenFailures: string[]; indexProblems: string[]; failures: string[] };
 
 /** Four write transactions of the upgrade, so that kills land between them as well as inside them. */
 const ENTRIES = 18_000;
@@ -31,7 +31,7 @@ async function rawState(context: CampaignContext, path: string): Promise<{ entri
 }
 
 export async function runUpgradeKills(context: CampaignContext, kills: number): Promise<UpgradeKills> {
-  const result: UpgradeKills = { kills: 0, held: 0, midway: 0, changed: [], reopenFailures: [], indexProblems: [], failures: [] };
+  const result: UpgradeKills = { kills: 0, midway: 0, changed: [], reopenFailures: [], indexProblems: [], failures: [] };
   if (kills === 0) return result;
   const rng = seededRng(context.seed ^ 0x75706772);
   const dir = mkdtempSync(join(tmpdir(), "reliability-upgrade-"));
@@ -57,15 +57,12 @@ export async function runUpgradeKills(context: CampaignContext, kills: number): 
     for (let k = 0; k < kills; k++) {
       const trial = join(dir, `trial${k}`);
       cpSync(template, trial, { recursive: true });
-      let held = false;
       let killed = false;
       const job: KillWriterJob = { path: trial, mode: "upgrade", ns: "", seed: context.seed + k, killAfterUs: rng.int(0, Math.ceil(took * 1000)) };
       const child = startChild(script, job, (line) => {
-        const [tag, , heldFlag] = line.split(" ");
-        if (tag === "k") {
-          killed = true;
-          held = heldFlag === "1";
-        } else if (tag === "a") {
+        const tag = line.split(" ")[0];
+        if (tag === "k") killed = true;
+        else if (tag === "a") {
           killed = true;
           child.kill();
         }
@@ -73,7 +70,6 @@ export async function runUpgradeKills(context: CampaignContext, kills: number): 
       const exit = await child.exited;
       if (exit.signal !== "SIGKILL" || !killed) result.failures.push(`upgrade ${k} ended with ${exit.signal ?? exit.exitCode}: ${exit.stderr.slice(-200)}`);
       result.kills++;
-      if (held) result.held++;
       const state = await rawState(context, trial);
       if (state.format !== FORMAT && state.format !== before.format) result.midway++;
       if (state.entries !== before.entries) result.changed.push(`upgrade ${k}: the entries differ from those written after the kill`);
