@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { seededRng } from "../harness/shared/rng.ts";
 import { FORMAT } from "./env.ts";
 import { loadEngine } from "./engine/index.ts";
 import { checkExpiryIndexAt } from "./fixtures/expiry-index-check.ts";
@@ -72,7 +72,6 @@ describe("format upgrade", () => {
   });
 
   it(`resumes an upgrade whose process was SIGKILLed at ${KILLS} random points (seed ${seed}, UPGRADE_SEED replays)`, async () => {
-    const rng = seededRng(seed);
     const { now } = manualClock();
     const dir = tempDir();
     const template = join(dir, "template");
@@ -102,9 +101,10 @@ describe("format upgrade", () => {
     const whole = await run(join(dir, "whole"), undefined);
     expect(whole).toBeGreaterThan(0);
     const outcomes: string[] = [];
-    for (let k = 0; k < KILLS; k++) {
+    // Kill points drawn by fast-check's seeded generator, uniform over the whole upgrade's length.
+    const points = fc.sample(fc.integer({ min: 0, max: Math.ceil(whole!) }), { seed, numRuns: KILLS });
+    for (const [k, at] of points.entries()) {
       const path = join(dir, `trial${k}`);
-      const at = rng.int(0, Math.ceil(whole!));
       await run(path, at);
       const state = await rawState(path);
       expect(state.digest, `kill ${k} at ${at} ms`).toBe(digest);

@@ -42,7 +42,7 @@ export const QUICK: typeof FULL = {
 
 /** Small enough for every test run. */
 export const TEST: typeof FULL = {
-  kill: { kills: 12, concurrency: 4, killsPerRound: 12, migrationKills: 3, upgradeKills: 2 },
+  kill: { kills: 12, concurrency: 4, killsPerRound: 12, migrationKills: 3, upgradeKills: 1 },
   killFsync: { kills: 8, concurrency: 4, killsPerRound: 8, migrationKills: 0, upgradeKills: 0, durability: "fsync" },
   stale: { readers: 8, concurrency: 3, quietKills: 2, quietSeconds: 1 },
   growth: { totalBytes: 16 * MiB, boundBytes: 4 * MiB },

@@ -15,8 +15,8 @@ import { seededRng } from "../shared/rng.ts";
 
 export type UpgradeKills = { kills: number; midway: number; changed: string[]; reopenFailures: string[]; indexProblems: string[]; failures: string[] };
 
-/** Four write transactions of the upgrade, so that kills land between them as well as inside them. */
-const ENTRIES = 18_000;
+/** Three write transactions of the upgrade, so that kills land between them as well as inside them. */
+const ENTRIES = 12_000;
 
 type Dump = { entries: [string, string][] };
 
