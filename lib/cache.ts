@@ -68,7 +68,7 @@ function checkOpen(core: Core): void {
   if (core.closed) throw closedError();
 }
 
-function checkKey(key: unknown): asserts key is string {
+export function checkKey(key: unknown): asserts key is string {
   if (typeof key !== "string") {
     throw new CacheError("CACHE_INVALID_KEY", `a key must be a string, got ${key === null ? "null" : typeof key}`);
   }
