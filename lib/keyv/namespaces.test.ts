@@ -1,14 +1,8 @@
 import Keyv from "keyv";
 import { describe, expect, it } from "vitest";
 import { type Cache, openLmdbCache } from "../index.ts";
-import { tempDir } from "../test-support.ts";
+import { keysOf, tempDir } from "../test-support.ts";
 import { KeyvLmdbCache } from "./index.ts";
-
-async function keysOf(cache: Cache<unknown>): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const [key] of cache.entries()) keys.push(key);
-  return keys;
-}
 
 describe("keyv namespaces", () => {
   it("are namespaces of the cache, holding keys as keyv passes them", async () => {

@@ -1,15 +1,9 @@
 // cacheable 2 with the keyv store as its secondary (memory in front, the cache behind it).
 import { Cacheable } from "cacheable";
 import { describe, expect, it } from "vitest";
-import { type Cache, openLmdbCache } from "../../lib/index.ts";
+import { openLmdbCache } from "../../lib/index.ts";
 import { KeyvLmdbCache } from "../../lib/keyv/index.ts";
-import { manualClock, tempDir } from "../../lib/test-support.ts";
-
-async function keysOf(cache: Cache<unknown>): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const [key] of cache.entries()) keys.push(key);
-  return keys;
-}
+import { keysOf, manualClock, tempDir } from "../../lib/test-support.ts";
 
 describe("cacheable with the keyv store as its secondary", () => {
   it("writes through to the cache, and a second instance with an empty memory reads from it", async () => {
