@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   "CACHE_SOURCE_LOCKED",
   "CACHE_ENGINE",
   "CACHE_MISSING_DEPENDENCY",
+  "CACHE_TIMEOUT",
 ] as const;
 
 export type CacheErrorCode = (typeof ERROR_CODES)[number];
