@@ -59,9 +59,11 @@ describe("keyv store, bad input", () => {
       await expect(store.setMany([{ key: "k", value: "v", ttl: ttl as never }])).rejects.toEqual(code("CACHE_INVALID_TTL"));
     }
     await expect(store.iterator(5 as never).next()).rejects.toEqual(code("CACHE_INVALID_OPTION"));
-    store.namespace = 5 as never;
-    await expect(store.get("k")).rejects.toEqual(code("CACHE_INVALID_OPTION"));
-    await expect(store.clear()).rejects.toEqual(code("CACHE_INVALID_OPTION"));
+    for (const namespace of [5, null, {}]) {
+      store.namespace = namespace as never;
+      await expect(store.get("k")).rejects.toEqual(code("CACHE_INVALID_OPTION"));
+      await expect(store.clear()).rejects.toEqual(code("CACHE_INVALID_OPTION"));
+    }
     expect(existsSync(path)).toBe(false);
   });
 
