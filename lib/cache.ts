@@ -99,7 +99,7 @@ function prepareBatch(core: Core, prefix: Buffer, ops: unknown): PreparedOp[] {
     if (type === "del") return { key: stored, record: undefined };
     if (type !== "put") throw new CacheError("CACHE_INVALID_BATCH", `operation ${index} has unknown type ${String(type)}`);
     const ttl = checkTtl(ttlMs, `ttlMs of operation ${index}`) ?? core.defaultTtl;
-    return { key: stored, record: withFullKey(encodeRecord(value, core.codec, expiryOf(ttl, now)), stored.full) };
+    return { key: stored, record: withFullKey(encodeRecord(value, core.codec, expiryOf(ttl, now), core.compressAbove), stored.full) };
   });
 }
 
@@ -125,7 +125,7 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
       checkKey(key);
       const ttl = checkPutOptions(opts, core);
       // The value first: its getters run user code, which might itself use the transient key buffer.
-      const record = encodeRecord(value, core.codec, expiryOf(ttl, core.now()));
+      const record = encodeRecord(value, core.codec, expiryOf(ttl, core.now()), core.compressAbove);
       const slot = storedKey(transientFullKey(prefix, key));
       const stored = withFullKey(record, slot.full);
       core.bound?.admit(slot.stored.length + stored.length);
