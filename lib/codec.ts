@@ -54,7 +54,7 @@ function jsonText(value: unknown): Buffer {
 }
 
 /** Payloads up to this many bytes are stored as they are, unless the open says otherwise. */
-export const DEFAULT_COMPRESSION_THRESHOLD = 512;
+export const DEFAULT_COMPRESSION_THRESHOLD = 256;
 /** The threshold that compresses nothing. */
 export const NEVER_COMPRESS = Infinity;
 /** What an open without a `compression` option compresses (docs/performance.md says why). */

@@ -6,7 +6,7 @@ export type ValueCodec = "json" | "structured";
 
 /**
  * Whether this process compresses the values it writes: `false`, or payloads longer than
- * `thresholdBytes` (512 unless given). Every record says whether it is compressed, so processes may differ.
+ * `thresholdBytes` (256 unless given). Every record says whether it is compressed, so processes may differ.
  */
 export type Compression = false | Readonly<{ thresholdBytes?: number }>;
 
