@@ -96,6 +96,23 @@ class Lz4Error extends Error {
 }
 
 
+/** The sum of a length's extra bytes from `at`: bytes of 255, then one below 255. */
+function readLength(src: Uint8Array, at: number): number {
+  let total = 0;
+  let byte;
+  do {
+    if (at >= src.length) throw new Lz4Error("length runs past the input");
+    byte = src[at++]!;
+    total += byte;
+  } while (byte === 255);
+  return total;
+}
+
+/** How many bytes `readLength` read to sum to `extra`. */
+function lengthBytes(extra: number): number {
+  return Math.floor(extra / 255) + 1;
+}
+
 /**
  * Decompresses `src` into a new buffer of exactly `length` bytes. Any sequence that would read past
  * the input, write past `length` or copy from before the output's start, and any output that is not
@@ -111,12 +128,8 @@ export function lz4Decompress(src: Uint8Array, length: number): Buffer {
     const token = src[ip++]!;
     let literals = token >>> 4;
     if (literals === 15) {
-      let byte;
-      do {
-        if (ip >= end) throw new Lz4Error("length runs past the input");
-        byte = src[ip++]!;
-        literals += byte;
-      } while (byte === 255);
+      literals += readLength(src, ip);
+      ip += lengthBytes(literals - 15);
     }
     if (ip + literals > end || op + literals > length) throw new Lz4Error("literals run past a buffer");
     copy(out, op, src, ip, literals);
@@ -129,12 +142,8 @@ export function lz4Decompress(src: Uint8Array, length: number): Buffer {
     if (offset === 0 || offset > op) throw new Lz4Error("offset points before the output");
     let match = token & 15;
     if (match === 15) {
-      let byte;
-      do {
-        if (ip >= end) throw new Lz4Error("length runs past the input");
-        byte = src[ip++]!;
-        match += byte;
-      } while (byte === 255);
+      match += readLength(src, ip);
+      ip += lengthBytes(match - 15);
     }
     match += MIN_MATCH;
     if (op + match > length) throw new Lz4Error("match runs past the output");

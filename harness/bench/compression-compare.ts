@@ -2,6 +2,7 @@ import { Packr } from "msgpackr";
 import { brotliCompressSync, brotliDecompressSync, constants, deflateRawSync, inflateRawSync } from "node:zlib";
 import { lz4Bound, lz4Compress, lz4Decompress } from "../../lib/lz4.ts";
 import { valueOf } from "./dataset.ts";
+import { microseconds } from "./microseconds.ts";
 
 // node --import tsx harness/bench/compression-compare.ts
 // The candidate compressions of a record's payload side by side, in one process, on the benchmark's
@@ -10,7 +11,6 @@ import { valueOf } from "./dataset.ts";
 
 const packr = new Packr({ useRecords: false, mapsAsObjects: true });
 const POOL = 1024;
-const WINDOW_MS = 500;
 
 type Candidate = { name: string; compress: (b: Buffer) => Buffer; decompress: (b: Buffer, length: number) => Buffer };
 
@@ -39,26 +39,11 @@ const lz4: Candidate = {
 
 const candidates = [lz4, deflate(1), deflate(6), brotli(1), brotli(2)];
 
-/** Microseconds per call, over a window, after one window of warm-up. */
-function microseconds(fn: (i: number) => unknown): number {
-  let result = 0;
-  for (let round = 0; round < 2; round++) {
-    const started = performance.now();
-    let calls = 0;
-    while (performance.now() - started < WINDOW_MS) {
-      for (let i = 0; i < POOL; i++) fn(i);
-      calls += POOL;
-    }
-    result = ((performance.now() - started) * 1000) / calls;
-  }
-  return result;
-}
-
 const values = Array.from({ length: POOL }, (_, i) => valueOf(1, i));
 const packed = values.map((v) => packr.pack(v).slice());
 const total = packed.reduce((sum, b) => sum + b.length, 0);
-const encode = microseconds((i) => packr.pack(values[i]));
-const decode = microseconds((i) => packr.unpack(packed[i]!));
+const encode = microseconds((i) => packr.pack(values[i]), POOL);
+const decode = microseconds((i) => packr.unpack(packed[i]!), POOL);
 console.log(`MessagePack: ${(total / POOL).toFixed(0)} bytes a record on average; encode ${encode.toFixed(2)} us, decode ${decode.toFixed(2)} us`);
 for (const c of candidates) {
   const compressed = packed.map((b) => c.compress(b));
@@ -66,8 +51,8 @@ for (const c of candidates) {
     if (!c.decompress(b, packed[i]!.length).equals(packed[i]!)) throw new Error(`${c.name}: record ${i} does not round-trip`);
   });
   const bytes = compressed.reduce((sum, b) => sum + b.length, 0);
-  const compress = microseconds((i) => c.compress(packed[i]!));
-  const decompress = microseconds((i) => c.decompress(compressed[i]!, packed[i]!.length));
+  const compress = microseconds((i) => c.compress(packed[i]!), POOL);
+  const decompress = microseconds((i) => c.decompress(compressed[i]!, packed[i]!.length), POOL);
   console.log(
     `${c.name.padEnd(20)} ${(bytes / total).toFixed(3)} of the bytes; compress ${compress.toFixed(2)} us (${(compress / encode).toFixed(2)}x encode), ` +
       `decompress ${decompress.toFixed(2)} us (${(decompress / decode).toFixed(2)}x decode)`,
