@@ -5,7 +5,6 @@ import {
   checkOpen,
   claimSlot,
   type Core,
-  deleteIfUnchanged,
   dueTurn,
   engineError,
   expireQuietly,
@@ -15,11 +14,12 @@ import {
   write,
 } from "./core.ts";
 import { releaseEnv } from "./env.ts";
+import { countIndexed, expiryOfRecord, reindex } from "./expiry-index.ts";
 import { CacheError } from "./errors.ts";
 import { getOrSet, release } from "./get-or-set.ts";
 import {
-  ALL_ENTRIES,
   ALL_LEASES,
+  expiredUpTo,
   leaseRange,
   fullKey,
   isHashedKey,
@@ -28,6 +28,7 @@ import {
   MAX_INLINE_KEY,
   namespacePrefix,
   namespaceRange,
+  readExpiryKey,
   type StoredKey,
   startsWith,
   storedKey,
@@ -84,7 +85,7 @@ function checkPutOptions(opts: unknown, core: Core): Millis | undefined {
   return ttl ?? core.defaultTtl;
 }
 
-type PreparedOp = { key: StoredKey; record: Buffer | undefined };
+type PreparedOp = { key: StoredKey; record: Buffer | undefined; expiry: number | undefined };
 
 function prepareBatch(core: Core, prefix: Buffer, ops: unknown): PreparedOp[] {
   if (!Array.isArray(ops)) throw new CacheError("CACHE_INVALID_BATCH", "batch takes an array of operations");
@@ -96,10 +97,10 @@ function prepareBatch(core: Core, prefix: Buffer, ops: unknown): PreparedOp[] {
     const { type, key, value, ttlMs } = op as { type?: unknown; key?: unknown; value?: unknown; ttlMs?: unknown };
     checkKey(key);
     const stored = storedKey(fullKey(prefix, key));
-    if (type === "del") return { key: stored, record: undefined };
+    if (type === "del") return { key: stored, record: undefined, expiry: undefined };
     if (type !== "put") throw new CacheError("CACHE_INVALID_BATCH", `operation ${index} has unknown type ${String(type)}`);
-    const ttl = checkTtl(ttlMs, `ttlMs of operation ${index}`) ?? core.defaultTtl;
-    return { key: stored, record: withFullKey(encodeRecord(value, core.codec, expiryOf(ttl, now), core.compressAbove), stored.full) };
+    const expiry = expiryOf(checkTtl(ttlMs, `ttlMs of operation ${index}`) ?? core.defaultTtl, now);
+    return { key: stored, record: withFullKey(encodeRecord(value, core.codec, expiry, core.compressAbove), stored.full), expiry };
   });
 }
 
@@ -125,13 +126,15 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
       checkKey(key);
       const ttl = checkPutOptions(opts, core);
       // The value first: its getters run user code, which might itself use the transient key buffer.
-      const record = encodeRecord(value, core.codec, expiryOf(ttl, core.now()), core.compressAbove);
+      const expiry = expiryOf(ttl, core.now());
+      const record = encodeRecord(value, core.codec, expiry, core.compressAbove);
       const slot = storedKey(transientFullKey(prefix, key));
       const stored = withFullKey(record, slot.full);
       core.bound?.admit(slot.stored.length + stored.length);
       write(core, () => {
-        claimSlot(db, slot);
+        const before = claimSlot(db, slot);
         db.putSync(slot.stored, stored);
+        countIndexed(db, reindex(db, slot.stored, before, expiry));
       });
       core.counts.sets++;
     },
@@ -140,8 +143,11 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
       checkKey(key);
       const slot = storedKey(transientFullKey(prefix, key));
       write(core, () => {
-        const current = slot.full === undefined ? undefined : peek(db, slot.stored);
-        if (current === undefined || ownsSlot(slot, readHead(current).full)) db.removeSync(slot.stored);
+        const current = peek(db, slot.stored);
+        if (current === undefined || (slot.full !== undefined && !ownsSlot(slot, readHead(current).full))) return;
+        const before = expiryOfRecord(current);
+        db.removeSync(slot.stored);
+        countIndexed(db, reindex(db, slot.stored, before, undefined));
       });
       core.counts.deletes++;
       core.bound?.freed();
@@ -155,11 +161,14 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
         if (bytes > 0) core.bound.admit(bytes);
       }
       write(core, () => {
-        for (const { key, record } of prepared) {
-          claimSlot(db, key);
+        let indexed = 0;
+        for (const { key, record, expiry } of prepared) {
+          const before = claimSlot(db, key);
           if (record === undefined) db.removeSync(key.stored);
           else db.putSync(key.stored, record);
+          indexed += reindex(db, key.stored, before, expiry);
         }
+        countIndexed(db, indexed);
       });
       for (const { record } of prepared) {
         if (record === undefined) core.counts.deletes++;
@@ -190,17 +199,24 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
   return Object.freeze(view);
 }
 
-/** The namespace's entries and their leases, in one write transaction: no reader sees it half cleared. */
+/** The namespace's entries, their index records and their leases, in one write transaction: no reader sees it half cleared. */
 function clear(core: Core, prefix: Buffer): void {
   const { db } = core;
   const range = namespaceRange(prefix);
   write(core, () => {
-    const doomed: Buffer[] = [];
+    const doomed: Array<{ key: Buffer; expiry: number | undefined }> = [];
     for (const { key, value } of db.getRange(range)) {
-      if (startsWith(key, prefix) || (isHashedKey(key) && startsWith(fullKeyOf(value) ?? key, prefix))) doomed.push(key);
+      if (startsWith(key, prefix) || (isHashedKey(key) && startsWith(fullKeyOf(value) ?? key, prefix))) {
+        doomed.push({ key, expiry: expiryOfRecord(value) });
+      }
     }
-    for (const key of db.getKeys(leaseRange(range))) doomed.push(key);
-    for (const key of doomed) db.removeSync(key);
+    let indexed = 0;
+    for (const { key, expiry } of doomed) {
+      db.removeSync(key);
+      indexed += reindex(db, key, expiry, undefined);
+    }
+    countIndexed(db, indexed);
+    for (const key of [...db.getKeys(leaseRange(range))]) db.removeSync(key);
   });
   core.bound?.freed();
 }
@@ -268,15 +284,6 @@ async function* entries<T>(core: Core, prefix: Buffer, opts: unknown): AsyncGene
   }
 }
 
-/** A damaged record has no expiry a sweep could trust: it is left for get, entries and del to report. */
-function expiryOrLive(record: Buffer): number | undefined {
-  try {
-    return readHead(record).expiry;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Ended claims and the timings of expired values: not entries, so not counted. */
 function sweepLeases(core: Core, now: number): void {
   const { db } = core;
@@ -287,28 +294,44 @@ function sweepLeases(core: Core, now: number): void {
   }
   for (let at = 0; at < ended.length; at += SWEEP_CHUNK) {
     const chunk = ended.slice(at, at + SWEEP_CHUNK);
-    write(core, () => chunk.forEach(({ stored, record }) => deleteIfUnchanged(core, stored, record)));
+    write(core, () => {
+      for (const { stored, record } of chunk) if (peek(db, stored)?.equals(record)) db.removeSync(stored);
+    });
   }
+}
+
+/**
+ * Within a write transaction: the entries named by the first SWEEP_CHUNK index records of entries
+ * expired by `now`, each deleted if it still has the expiry its index record names (an entry rewritten
+ * since has another index record, and survives); every index record read goes, so the next chunk
+ * starts at the index's start again. Returns how many entries went, and whether the index may hold more.
+ */
+function sweepChunk(db: RootDatabase<Buffer, Buffer>, now: number): { deleted: number; more: boolean } {
+  const seen = [...db.getKeys({ ...expiredUpTo(now), limit: SWEEP_CHUNK })];
+  let deleted = 0;
+  for (const key of seen) {
+    const { expiry, stored } = readExpiryKey(key);
+    // A damaged record has no expiry a sweep could trust: it is left for get, entries and del to report.
+    if (expiryOfRecord(peek(db, stored)) === expiry) {
+      db.removeSync(stored);
+      deleted++;
+    }
+    db.removeSync(key);
+  }
+  countIndexed(db, -seen.length);
+  return { deleted, more: seen.length === SWEEP_CHUNK };
 }
 
 async function sweepExpired(core: Core): Promise<number> {
   checkOpen(core);
   const now = core.now();
   let deleted = 0;
-  let pending: RawEntry[] = [];
-  const flush = () => {
-    const chunk = pending;
-    pending = [];
-    deleted += write(core, () => chunk.filter(({ stored, record }) => deleteIfUnchanged(core, stored, record)).length);
-  };
   try {
-    core.db.resetReadTxn();
-    for (const { key, value } of core.db.getRange({ start: ALL_ENTRIES.start, end: ALL_ENTRIES.end })) {
-      if (!isExpired(expiryOrLive(value), now)) continue;
-      pending.push({ stored: key, record: value });
-      if (pending.length >= SWEEP_CHUNK) flush();
+    for (let more = true; more; ) {
+      const chunk = write(core, () => sweepChunk(core.db, now));
+      deleted += chunk.deleted;
+      more = chunk.more;
     }
-    if (pending.length > 0) flush();
     sweepLeases(core, now);
   } catch (error) {
     throw engineError(core, error);

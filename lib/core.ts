@@ -2,6 +2,7 @@ import type { RootDatabase } from "./engine/index.ts";
 import { decodePayload, isPlainPayload, readHead } from "./codec.ts";
 import { clearDeadReaders, type SharedEnv } from "./env.ts";
 import { CacheError, engineFailure } from "./errors.ts";
+import { countIndexed, expiryOfRecord, reindex } from "./expiry-index.ts";
 import type { StoredKey } from "./keys.ts";
 import { MISS, type ReadCache, type ReadSpace } from "./read-cache.ts";
 import type { SizeBound } from "./size-bound.ts";
@@ -87,15 +88,20 @@ export function write<R>(core: Core, work: () => R): R {
   }
 }
 
-/** Within a write transaction: a hashed slot may only be taken by the key it was hashed from. */
-export function claimSlot(db: RootDatabase<Buffer, Buffer>, key: StoredKey): void {
-  if (key.full === undefined) return;
+/**
+ * Within a write transaction, before a write to a slot: a hashed slot may only be taken by the key it
+ * was hashed from. Returns the expiry of the record the write replaces, for the expiry index.
+ */
+export function claimSlot(db: RootDatabase<Buffer, Buffer>, key: StoredKey): number | undefined {
   const current = peek(db, key.stored);
-  if (current === undefined) return;
-  const owner = readHead(current).full;
-  if (owner === undefined || !owner.equals(key.full)) {
-    throw new CacheError("CACHE_KEY_COLLISION", "two long keys share a hashed slot; the write was refused");
+  if (current === undefined) return undefined;
+  if (key.full !== undefined) {
+    const owner = readHead(current).full;
+    if (owner === undefined || !owner.equals(key.full)) {
+      throw new CacheError("CACHE_KEY_COLLISION", "two long keys share a hashed slot; the write was refused");
+    }
   }
+  return expiryOfRecord(current);
 }
 
 /** The slot holds this exact key (always true for inline keys, checked for hashed ones). */
@@ -103,13 +109,14 @@ export function ownsSlot(key: StoredKey, full: Buffer | undefined): boolean {
   return key.full === undefined || (full !== undefined && full.equals(key.full));
 }
 
-/** Delete an expired record only if it is still byte for byte what was read: a fresh write survives. */
+/** Delete an expired entry (and its index record) only if it is still byte for byte what was read: a fresh write survives. */
 export function deleteIfUnchanged(core: Core, stored: Buffer, seen: Buffer): boolean {
   const { db } = core;
   return db.transactionSync(() => {
     const current = peek(db, stored);
     if (current === undefined || !current.equals(seen)) return false;
     db.removeSync(stored);
+    countIndexed(db, reindex(db, stored, expiryOfRecord(seen), undefined));
     return true;
   });
 }

@@ -5,6 +5,7 @@ import { checkDataFile } from "./data-file.ts";
 import { type Engine, loadEngine, type RootDatabase } from "./engine/index.ts";
 import { CacheError, engineFailure } from "./errors.ts";
 import { META_KEY } from "./keys.ts";
+import { FORMAT_1, UPGRADING, upgradeChunk } from "./upgrade.ts";
 import type { Durability } from "./types.ts";
 
 // LMDB must not be opened twice by one process, so every open of a directory in this thread shares
@@ -13,8 +14,8 @@ import type { Durability } from "./types.ts";
 // and other copies of this package share the engine's environment underneath: the engine looks the
 // data file up by device and inode before LMDB opens it (lib/engine/patches/lmdb-js).
 
-/** Bumped whenever the stored layout changes; processes of another format refuse to open. */
-export const FORMAT = "lmdb-cache/1";
+/** Bumped whenever the stored layout changes; processes of another format refuse to open (2: the expiry index). */
+export const FORMAT = "lmdb-cache/2";
 /** Reader slots in the lock file, fixed by the first process that creates it. */
 const MAX_READERS = 2048;
 /**
@@ -100,22 +101,29 @@ async function prepareDirectory(path: string, fileMode: number): Promise<string>
   }
 }
 
-function checkFormat(db: RootDatabase<Buffer, Buffer>, path: string): void {
+/**
+ * Reads the format record; creates it in a new cache, and upgrades a cache of format 1 in place, a
+ * write transaction at a time, turning the event loop between them (see lib/upgrade.ts).
+ */
+async function checkFormat(db: RootDatabase<Buffer, Buffer>, path: string): Promise<void> {
+  if (db.getBinary(META_KEY)?.toString("utf8") === FORMAT) return;
+  while (!db.transactionSync(() => formatStep(db, path))) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Within a write transaction: whether the cache has this format, after creating its format record or taking its upgrade a step further. */
+function formatStep(db: RootDatabase<Buffer, Buffer>, path: string): boolean {
   const meta = db.getBinary(META_KEY);
-  if (meta !== undefined) {
-    const format = meta.toString("utf8");
-    if (format !== FORMAT) {
-      throw new CacheError("CACHE_INCOMPATIBLE", `${path} holds format ${JSON.stringify(format)}, expected ${FORMAT}`);
+  if (meta === undefined) {
+    for (const _ of db.getKeys({ limit: 1 })) {
+      throw new CacheError("CACHE_INCOMPATIBLE", `${path} holds an LMDB database that is not a cache`);
     }
-    return;
-  }
-  db.transactionSync(() => {
-    if (db.getBinary(META_KEY) !== undefined) return;
-    let foreign = false;
-    for (const _ of db.getKeys({ limit: 1 })) foreign = true;
-    if (foreign) throw new CacheError("CACHE_INCOMPATIBLE", `${path} holds an LMDB database that is not a cache`);
     db.putSync(META_KEY, Buffer.from(FORMAT, "utf8"));
-  });
+    return true;
+  }
+  const format = meta.toString("utf8");
+  if (format === FORMAT) return true;
+  if (format === FORMAT_1 || format === UPGRADING) return upgradeChunk(db, FORMAT);
+  throw new CacheError("CACHE_INCOMPATIBLE", `${path} holds format ${JSON.stringify(format)}, expected ${FORMAT}`);
 }
 
 async function openEnv(engine: Engine, path: string, id: string, durability: Durability, fileMode: number): Promise<SharedEnv> {
@@ -148,7 +156,7 @@ async function openEnv(engine: Engine, path: string, id: string, durability: Dur
   }
   if (created) await applyMode(path, fileMode);
   try {
-    checkFormat(db, path);
+    await checkFormat(db, path);
   } catch (error) {
     await db.close();
     throw engineFailure(error, "CACHE_IO", `cannot read the cache at ${path}`);

@@ -1,6 +1,7 @@
 import { decodePayload, encodeRecord, readHead, withFullKey } from "./codec.ts";
 import { checkKey, checkOpen, claimSlot, type Core, engineError, type Found, ownsSlot, peek, readEntry, write } from "./core.ts";
 import { CacheError } from "./errors.ts";
+import { countIndexed, reindex } from "./expiry-index.ts";
 import { fullKey, leaseKey, type StoredKey, storedKey, transientFullKey } from "./keys.ts";
 import { decodeLease, encodeClaim, encodeTiming, isClaimOf } from "./lease.ts";
 import { isGone, thisOwner } from "./owner.ts";
@@ -112,8 +113,9 @@ function finish(core: Core, slot: StoredKey, lease: Buffer, token: number, recor
   core.bound?.admit(slot.stored.length + record.length);
   return write(core, () => {
     if (!isClaimOf(decodeLease(peek(db, lease)), owner, token)) return false;
-    claimSlot(db, slot);
+    const before = claimSlot(db, slot);
     db.putSync(slot.stored, record);
+    countIndexed(db, reindex(db, slot.stored, before, expiry));
     // The duration is kept only for callers that refresh early: other leases end with their computation.
     if (expiry === undefined || !timed) db.removeSync(lease);
     else db.putSync(lease, encodeTiming(expiry, ms));

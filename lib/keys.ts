@@ -124,5 +124,56 @@ export const ALL_ENTRIES = { start: Buffer.from([0x00]), end: Buffer.from([0xff]
 /** Bounds of every lease record. */
 export const ALL_LEASES = leaseRange(ALL_ENTRIES);
 
-/** Bounds of the library's own records: leases and format metadata. */
+/**
+ * The expiry index: for every entry with an expiry, an empty record under this prefix, then the expiry
+ * in 8 bytes that sort as the numbers do (sortableExpiry), then the entry's stored key. A sweep reads
+ * it from the start up to the present and finds exactly the expired entries, in the order they expired.
+ */
+const EXPIRY_MARK = Buffer.from([0xff, 0x78]);
+const EXPIRY_BYTES = 8;
+
+/** Bounds of every expiry index record. */
+export const EXPIRY_INDEX = { start: EXPIRY_MARK, end: Buffer.from([0xff, 0x79]) };
+
+/** How many expiry index records there are, as a uint64 LE: stats() reads it instead of walking the index. */
+export const INDEX_COUNT_KEY = Buffer.from([0xff, 0x6e]);
+
+/** While the format upgrade that builds the index runs: the last stored key it has indexed. */
+export const UPGRADE_KEY = Buffer.from([0xff, 0x75]);
+
+/**
+ * A float64 as 8 bytes whose unsigned order is the numbers' order: big-endian, with the sign bit set
+ * for positive numbers and every bit flipped for negative ones. Exact, so that the index record
+ * names the very expiry its entry holds, fractions and negative clocks included.
+ */
+function sortableExpiry(expiry: number, out: Buffer, at: number): void {
+  out.writeDoubleBE(expiry, at);
+  if (out[at]! & 0x80) for (let i = at; i < at + EXPIRY_BYTES; i++) out[i] = ~out[i]! & 0xff;
+  else out[at] = out[at]! | 0x80;
+}
+
+export function expiryKey(expiry: number, stored: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(EXPIRY_MARK.length + EXPIRY_BYTES + stored.length);
+  out[0] = EXPIRY_MARK[0]!;
+  out[1] = EXPIRY_MARK[1]!;
+  sortableExpiry(expiry, out, EXPIRY_MARK.length);
+  out.set(stored, EXPIRY_MARK.length + EXPIRY_BYTES);
+  return out;
+}
+
+/** The expiry and stored key an expiry index record names. */
+export function readExpiryKey(key: Uint8Array): { expiry: number; stored: Buffer } {
+  const bytes = Buffer.from(key.subarray(EXPIRY_MARK.length, EXPIRY_MARK.length + EXPIRY_BYTES));
+  if (bytes[0]! & 0x80) bytes[0] = bytes[0]! & 0x7f;
+  else for (let i = 0; i < EXPIRY_BYTES; i++) bytes[i] = ~bytes[i]! & 0xff;
+  return { expiry: bytes.readDoubleBE(0), stored: Buffer.from(key.subarray(EXPIRY_MARK.length + EXPIRY_BYTES)) };
+}
+
+/** Bounds of the index records of entries that expired at or before `now`. */
+export function expiredUpTo(now: number): { start: Buffer; end: Buffer } {
+  // Every index record of expiry `now` starts with this key, then has a stored key (non-empty, never starting with 0xff).
+  return { start: EXPIRY_INDEX.start, end: Buffer.concat([expiryKey(now, Buffer.alloc(0)), Buffer.from([0xff])]) };
+}
+
+/** Bounds of the library's own records: leases, format metadata and the expiry index. */
 export const OWN_RECORDS = { start: Buffer.from([0xff]), end: Buffer.from([0xff, 0xff]) };

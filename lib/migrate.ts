@@ -7,6 +7,7 @@ import { DEFAULT_COMPRESS_ABOVE, decodePayload, encodeRecord, readHead, withFull
 import { acquireEnv, DEFAULT_FILE_MODE, releaseEnv, type SharedEnv } from "./env.ts";
 import { loadEngine, type RootDatabase } from "./engine/index.ts";
 import { CacheError } from "./errors.ts";
+import { countIndexed, expiryOfRecord, reindex } from "./expiry-index.ts";
 import { ALL_ENTRIES, fullKey, namespacePrefix, type StoredKey, storedKey } from "./keys.ts";
 import { wtf8Decode } from "./wtf8.ts";
 
@@ -16,10 +17,10 @@ import { wtf8Decode } from "./wtf8.ts";
 //
 // All or nothing, with other processes free to keep the target open: the source is read into a
 // staging LMDB beside the target (only what differs from the target), then every change is applied in
-// ONE write transaction on the target. Readers in other processes see the target before or after it,
-// never between; their writers wait for that transaction. A run that fails or is killed before the
-// commit leaves the target as it was (LMDB commits atomically) and at most a staging directory, which
-// the next run removes. The target ends up holding exactly the source's live entries: target entries
+// ONE write transaction on the target, with the expiry index records of what it adds, replaces and
+// removes. Readers in other processes see the target before or after it, never between; their writers
+// wait for that transaction. A run that fails or is killed before the commit leaves the target as it
+// was (LMDB commits atomically) and at most a staging directory, which the next run removes. The target ends up holding exactly the source's live entries: target entries
 // that are not live in the source are deleted, including any written by other processes during the run.
 //
 // The source is only read, and kept open (so locked) for the whole run; LevelDB may still tidy its own
@@ -315,20 +316,25 @@ class Migration {
     const changes = this.counts.added + this.counts.changed;
     db.transactionSync(() => {
       let done = 0;
+      let indexed = 0;
       this.progress("commit", 0, changes);
       for (const { key, value } of stage.getRange()) {
         const owner = readHead(value).full;
-        const current = owner === undefined ? undefined : db.getBinary(key);
-        if (current !== undefined && !readHead(current).full?.equals(owner!)) {
+        const current = db.getBinary(key);
+        if (owner !== undefined && current !== undefined && !readHead(current).full?.equals(owner)) {
           throw new CacheError("CACHE_KEY_COLLISION", "two long keys share a hashed slot; nothing was migrated");
         }
         db.putSync(key, value);
+        indexed += reindex(db, key, expiryOfRecord(current), expiryOfRecord(value));
         this.progress("commit", ++done, changes);
       }
       for (const key of this.extra(db)) {
+        const before = expiryOfRecord(db.getBinary(key));
         db.removeSync(key);
+        indexed += reindex(db, key, before, undefined);
         this.counts.deleted++;
       }
+      countIndexed(db, indexed);
     });
   }
 

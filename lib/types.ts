@@ -94,6 +94,10 @@ export type Cache<T = unknown> = Readonly<{
   del: (key: string) => Promise<void>;
   batch: (ops: ReadonlyArray<BatchOp<T>>) => Promise<void>;
   entries: (opts?: Readonly<{ limit?: number }>) => AsyncGenerator<[string, T]>;
+  /**
+   * Deletes every entry, all namespaces, expired by now, and resolves with how many: through the
+   * expiry index, so at a cost that follows the number expired, not the cache's size.
+   */
   sweepExpired: () => Promise<number>;
   /**
    * The value under `key`; when it is missing or expired, `compute(key)` runs once on the whole

@@ -4,7 +4,7 @@ import { holds } from "../harness/reliability/campaign.ts";
 import { CAMPAIGNS, runReliability, TEST } from "../harness/reliability/campaigns.ts";
 
 describe("reliability campaigns, small configuration", () => {
-  it("keeps every figure within its rule", { timeout: 150_000 }, async () => {
+  it("keeps every figure within its rule", { timeout: 180_000 }, async () => {
     const seed = 20261125;
     // The lifecycle campaign has a test of its own (reliability-lifecycle.test.ts), run beside this one.
     const only = CAMPAIGNS.filter((id) => id !== "lifecycle");

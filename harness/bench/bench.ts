@@ -9,19 +9,29 @@ import { readJson, reportsDir, writeReportFiles } from "../shared/report-files.t
 import type { BenchReport } from "./results.ts";
 import { benchSettings, DEFAULT_SEED } from "./settings.ts";
 import { renderSoak, runSoak, type SoakReport } from "./soak.ts";
+import { renderSweep, runSweepBench, sweepSettings, type SweepReport } from "./sweep.ts";
 
 // pnpm bench [--quick] [--soak] [--seed N] [--record | --out DIR]   measure, then write JSON, Markdown, SVG
 //   (to .runs/; to the recorded reports/ with --record)
+// pnpm bench --sweep [--quick] [--before REV]                        sweepExpired by cache size, and set, against REV's library
 // pnpm bench --render reports/<name>.json                            re-render a report from its JSON alone
 
-const USAGE = "usage: pnpm bench [--quick | --soak] [--seed N] [--record | --out DIR] | pnpm bench --render <report.json>";
+const USAGE =
+  "usage: pnpm bench [--quick | --soak | --sweep [--quick] [--before REV]] [--seed N] [--record | --out DIR] | pnpm bench --render <report.json>";
 
 async function render(path: string): Promise<string[]> {
-  const report = await readJson<BenchReport | SoakReport | GateReport>(path);
+  const report = await readJson<BenchReport | SoakReport | GateReport | SweepReport>(path);
   if (report === undefined) throw new Error(`no report at ${path}`);
   const dir = join(path, "..");
   const base = path.replace(/^.*\//, "").replace(/\.json$/, "");
-  const rendered = report.kind === "bench" ? renderBench(report, base) : report.kind === "soak" ? renderSoak(report, base) : renderGate(report, base);
+  const rendered =
+    report.kind === "bench"
+      ? renderBench(report, base)
+      : report.kind === "soak"
+        ? renderSoak(report, base)
+        : report.kind === "sweep"
+          ? renderSweep(report, base)
+          : renderGate(report, base);
   return [...(await writeReportFiles(dir, base, undefined, rendered)), await writeReadme(dir)];
 }
 
@@ -29,6 +39,8 @@ async function main(): Promise<void> {
   const { values } = parseCommandLine({
     quick: { type: "boolean", default: false },
     soak: { type: "boolean", default: false },
+    sweep: { type: "boolean", default: false },
+    before: { type: "string" },
     seed: { type: "string" },
     record: { type: "boolean", default: false },
     out: { type: "string" },
@@ -47,6 +59,10 @@ async function main(): Promise<void> {
   if (values.soak) {
     const report = await runSoak(seed, log);
     written = await writeReportFiles(dir, "bench-soak", report, renderSoak(report, "bench-soak"));
+  } else if (values.sweep) {
+    const base = values.quick ? "bench-sweep-quick" : "bench-sweep";
+    const report = await runSweepBench(sweepSettings(values.quick, seed, values.before), log);
+    written = await writeReportFiles(dir, base, report, renderSweep(report, base));
   } else {
     const settings = benchSettings(values.quick ? "quick" : "full", seed);
     const base = values.quick ? "bench-quick" : "bench";

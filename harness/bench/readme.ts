@@ -41,6 +41,7 @@ export async function writeReadme(dir: string): Promise<string> {
     "| `pnpm bench --quick --record` | `bench-quick.{json,md}`, `bench-quick-throughput.svg`, `bench-quick-memory.svg` | a few minutes |",
     "| `pnpm bench --record` | `bench.{json,md}`, `bench-throughput.svg`, `bench-memory.svg` (10k and 100k entries, 1–8 processes) | under an hour |",
     "| `pnpm bench --soak --record` | `bench-soak.{json,md,svg}` | a minute or two |",
+    "| `pnpm bench --sweep --quick --before REV --record` | `bench-sweep-quick.{json,md}`: sweepExpired at 10k, 100k and 1M entries, and set, against the library of REV | a few minutes |",
     "| `pnpm perf-gate --record` | `perf-gate.{json,md}`; exits 1 when a check fails | one to two minutes |",
     "| `pnpm scenario <name> --record` | `<name>.{json,md}`; `pnpm scenario reliability --record` writes `reliability.{json,md}` | seconds to an hour |",
     "| `pnpm bench --render reports/<name>.json` | that report's Markdown and SVG, and this file, from the JSON alone | seconds |",

@@ -6,18 +6,18 @@ export const KILL_MODES = ["set", "batch", "sweep", "lazy"] as const;
 export type KillMode = (typeof KILL_MODES)[number];
 
 /** What a writer is doing when it dies; "lazy" is the delete a get of an expired entry makes. */
-export const PHASES = ["idle", "set", "batch", "sweep", "lazy", "migrate"] as const;
+export const PHASES = ["idle", "set", "batch", "sweep", "lazy", "migrate", "upgrade"] as const;
 export type Phase = (typeof PHASES)[number];
 
 export type KillWriterJob = {
   path: string;
-  mode: KillMode | "churn" | "migrate";
+  mode: KillMode | "churn" | "migrate" | "upgrade";
   /** migrate: the level-cache directory to copy in. */
   source?: string;
   ns: string;
   seed: number;
   durability?: "process" | "fsync";
-  /** Set: the writer's own thread SIGKILLs it this long after the cache opened. */
+  /** Set: the writer's own thread SIGKILLs it this long after the cache opened (upgrade: after the open began). */
   killAfterUs?: number;
   expiredPerRound?: number;
   /** churn: keys k0..k<keySpace-1> overwritten in turn, with values padded by valueBytes. */

@@ -11,6 +11,7 @@ import { KILL_MODES, type KillMode, type KillWriterJob, type LastAck, PHASES, ty
 import { lockFilePath, ownerOf, WRITE_LOCK_AT } from "./lock-file.ts";
 import type { Durability } from "../../lib/types.ts";
 import { runMigrationKills } from "./migration-kills.ts";
+import { runUpgradeKills } from "./upgrade-kills.ts";
 import { seededRng } from "../shared/rng.ts";
 import { countBy, quantile, round } from "../shared/stats.ts";
 
@@ -19,6 +20,8 @@ export type KillSettings = {
   concurrency: number;
   killsPerRound: number;
   migrationKills: number;
+  /** Kills inside the format upgrade of a cache of format 1. */
+  upgradeKills: number;
   modes?: readonly KillMode[];
   /** The writers' durability ("process", the library's default, unless given). */
   durability?: Durability;
@@ -75,10 +78,11 @@ export async function runKillPoints(context: CampaignContext, settings: KillSett
   const lost: string[] = [];
   const torn: string[] = [];
   const unexpected: string[] = [];
+  const indexProblems: string[] = [];
   const writeErrors: string[] = [];
 
   // Every round adds kills unless its writers cannot open; a bound keeps that failure from looping.
-  const writerKills = settings.kills - settings.migrationKills;
+  const writerKills = settings.kills - settings.migrationKills - settings.upgradeKills;
   for (let round = 0; kills.length < writerKills && round <= writerKills; round++) {
     const dir = mkdtempSync(join(tmpdir(), "reliability-kill-"));
     const path = join(dir, "cache");
@@ -169,7 +173,7 @@ export async function runKillPoints(context: CampaignContext, settings: KillSett
       }
 
       const out = join(dir, "dump.json");
-      const verify = await runChild<{ opened: boolean; code?: string; message?: string }>(context.bundles.script("kill-verify"), {
+      const verify = await runChild<{ opened: boolean; code?: string; message?: string; indexProblems?: string[] }>(context.bundles.script("kill-verify"), {
         path,
         namespaces: writers.map((w) => w.ns),
         out,
@@ -180,6 +184,7 @@ export async function runKillPoints(context: CampaignContext, settings: KillSett
         failures.push(`reopen after round ${round} failed: ${verify.result?.code ?? verify.signal ?? verify.exitCode} ${verify.stderr.slice(-300)}`);
         continue;
       }
+      indexProblems.push(...(verify.result.indexProblems ?? []).map((problem) => `after round ${round}: ${problem}`));
       const dump = JSON.parse(readFileSync(out, "utf8")) as Record<string, [string, unknown][]>;
       for (const writer of writers) {
         if (writer.openFailed !== undefined) continue;
@@ -205,6 +210,13 @@ export async function runKillPoints(context: CampaignContext, settings: KillSett
   torn.push(...migration.torn);
   unexpectedExits += migration.failures.length;
   failures.push(...migration.reopenFailures, ...migration.failures);
+  const upgrade = await runUpgradeKills(context, settings.upgradeKills);
+  context.log(`kill points: ${upgrade.kills} kills inside the format upgrade, ${upgrade.midway} left it midway`);
+  unexpectedExits += upgrade.failures.length;
+  failures.push(...upgrade.reopenFailures, ...upgrade.failures);
+  indexProblems.push(...upgrade.indexProblems);
+  sample(failures, "entries changed by an upgrade", upgrade.changed);
+  sample(failures, "expiry index mismatch", indexProblems);
   sample(failures, "lost acknowledged write", lost);
   sample(failures, "torn batch", torn);
   sample(failures, "write error in a surviving writer", writeErrors);
@@ -218,13 +230,15 @@ export async function runKillPoints(context: CampaignContext, settings: KillSett
     id: settings.durability === "fsync" ? "kill-points-fsync" : "kill-points",
     title: settings.durability === "fsync" ? "Kill points, durability fsync" : "Kill points",
     figures: [
-      { name: "kill points (SIGKILL of a writer)", value: kills.length + migration.kills, rule: atLeast(settings.kills) },
+      { name: "kill points (SIGKILL of a writer)", value: kills.length + migration.kills + upgrade.kills, rule: atLeast(settings.kills) },
       ...(["set", "batch", "sweep", "lazy"] as const).map((phase) => ({
         name: `kills inside ${phase === "lazy" ? "lazy-expiry deletes" : phase === "sweep" ? "sweepExpired" : phase}`,
         value: byPhase[phase] ?? 0,
         rule: spread,
       })),
       { name: "kills inside migrateFromLevel", value: migration.kills, rule: atLeast(Math.min(1, settings.migrationKills)) },
+      { name: "kills inside the format upgrade", value: upgrade.kills, rule: atLeast(Math.min(1, settings.upgradeKills)) },
+      { name: "upgrades the kill left midway", value: upgrade.midway, rule: settings.upgradeKills >= 20 ? atLeast(1) : undefined },
       { name: "kills while holding the write lock", value: held.length + migration.held, rule: spread },
       { name: "acknowledged writes checked", value: checked },
       { name: "lost acknowledged writes", value: lost.length, rule: zero },
@@ -232,6 +246,9 @@ export async function runKillPoints(context: CampaignContext, settings: KillSett
       { name: "entries no write made, or expired entries served", value: unexpected.length, rule: zero },
       { name: "reopen failures after writer kills", value: reopenFailures, rule: zero },
       { name: "reopen failures after migration kills", value: migration.reopenFailures.length, rule: zero },
+      { name: "reopen failures after upgrade kills (the next open finishes the upgrade)", value: upgrade.reopenFailures.length, rule: zero },
+      { name: "entries changed by a killed upgrade", value: upgrade.changed.length, rule: zero },
+      { name: "expiry index mismatches after kills (index records against entries)", value: indexProblems.length, rule: zero },
       { name: "writers that died of anything but the kill", value: unexpectedExits, rule: zero },
       { name: "write errors in writers that were not killed yet", value: writeErrors.length, rule: zero },
       { name: `writers stuck (no progress for ${STUCK_MS / 1000} s)`, value: stuck, rule: zero },
@@ -250,12 +267,16 @@ export async function runKillPoints(context: CampaignContext, settings: KillSett
           const mine = kills.filter((k) => k.mode === mode);
           const at = countBy(mine, (k) => k.phase);
           return [mode, mine.length, at.set ?? 0, at.batch ?? 0, at.sweep ?? 0, at.lazy ?? 0, mine.filter((k) => k.held).length, mine.filter((k) => k.by === "thread").length, mine.filter((k) => k.by === "parent").length];
-        }).concat([["migrate (migrateFromLevel)", migration.kills, "-", "-", "-", "-", migration.held, migration.kills, 0]]),
+        }).concat([
+          ["migrate (migrateFromLevel)", migration.kills, "-", "-", "-", "-", migration.held, migration.kills, 0],
+          ["upgrade (format 1 to 2 at open)", upgrade.kills, "-", "-", "-", "-", "-", upgrade.kills, 0],
+        ]),
       },
     ],
     notes: [
       `Survivor wait: for each kill and each other writer of the same cache that was running, the time from the kill to that writer's next acknowledged write (${waits.length} pairs, ${waitsAfterHeld.length} after kills that held the write lock). LMDB's write lock is a robust process-shared mutex: the next writer takes it over from the dead owner.`,
       `Migration: ${migration.kills} migrations of a level-cache directory into a cache that already held entries, each SIGKILLed at a random point of a whole migration's duration; afterwards the cache held the old entries exactly ${migration.untouched} times and the migrated ones exactly ${migration.migrated} times, a mixture ${migration.torn.length} times (compared byte for byte below the library).`,
+      `Upgrade: ${upgrade.kills} opens of a cache of format 1, each SIGKILLed at a random point of a whole upgrade's duration; ${upgrade.midway} left the upgrade midway (format record "upgrading"), the others before its first or after its last transaction; the entries were changed ${upgrade.changed.length} times, the next open failed to finish the upgrade ${upgrade.reopenFailures.length} times. (Whether these kills held the write lock is not sampled: the lock file cannot be open in the process before the cache is.)`,
       "Whether a kill held the write lock is read from the lock file's write mutex (its owner's thread id) in the microseconds before the SIGKILL.",
     ],
     failures,

@@ -158,11 +158,12 @@ function exitError(script: string, exit: Exit): Error {
 export async function runChild<R>(
   script: string,
   job: unknown,
-  options: { timeoutMs?: number; env?: Record<string, string> } = {},
+  options: { timeoutMs?: number; env?: Record<string, string>; tsx?: boolean } = {},
 ): Promise<Exit & { result: R | undefined; timedOut: boolean }> {
   let last: string | undefined;
   const child = new Child(script, [JSON.stringify(job)], {
     env: options.env,
+    tsx: options.tsx,
     onLine: (line) => {
       if (line.startsWith("{")) last = line;
     },

@@ -46,7 +46,9 @@ export interface RootDatabase<K = Buffer, V = Buffer> {
   getBinary(key: K): Buffer | undefined;
   /** A view of the engine's buffer, valid only until the next read. */
   getBinaryFast(key: K): Buffer | undefined;
-  putSync(key: K, value: V): boolean;
+  /** False, and nothing written, when `noOverwrite` is set and the key is there. */
+  putSync(key: K, value: V, options?: { noOverwrite?: boolean }): boolean;
+  /** False when the key was not there. */
   removeSync(key: K): boolean;
   clearSync(): void;
   transactionSync<T>(action: () => T): T;

@@ -9,6 +9,7 @@ import { openReferenceLevelCache } from "../reference/level-cache.ts";
 import { type DataSetEntry, generateDataSet, writeDataSet } from "./dataset.ts";
 import { dumpLevel, dumpLmdb } from "./dumps.ts";
 import { encodeRecord, NEVER_COMPRESS, withFullKey } from "../../lib/codec.ts";
+import { checkExpiryIndexAt } from "../../lib/fixtures/expiry-index-check.ts";
 import { fullKey, namespacePrefix, storedKey } from "../../lib/keys.ts";
 import { type Cache, isCacheError, migrateFromLevel, type MigrateProgress, openLmdbCache } from "../../lib/index.ts";
 
@@ -165,6 +166,10 @@ describe("migrateFromLevel on a generated data set", () => {
     });
     const again = await migrateFromLevel({ from: copy, to, now: at(later) });
     expect(again).toMatchObject({ copied: 0, added: 0, changed: 0, deleted: 0, unchanged: expected.size });
+    // The commit kept the expiry index of what it added, replaced (with and without an expiry) and deleted.
+    const index = await checkExpiryIndexAt(to);
+    expect(index.problems).toEqual([]);
+    expect(index.withExpiry).toBe([...expected.values()].filter((e) => e.expiry !== undefined).length);
     // Last: reading entries at their expiry deletes them.
     await expectTargetHolds(to, [...expected.values()], later);
   });

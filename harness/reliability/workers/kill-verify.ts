@@ -1,6 +1,8 @@
 // Opens a cache after its writers were killed and writes every entry of the given namespaces to a file,
-// for the parent to check against what the writers acknowledged. Prints {"opened": true} or the error.
+// for the parent to check against what the writers acknowledged, and checks the expiry index against
+// the entries. Prints {"opened": true, "indexProblems": [...]} or the error.
 import { writeFileSync } from "node:fs";
+import { checkExpiryIndexAt } from "../../../lib/fixtures/expiry-index-check.ts";
 import { openLmdbCache } from "../../../lib/index.ts";
 
 type Job = { path: string; namespaces: string[]; out: string; durability?: "process" | "fsync" };
@@ -15,8 +17,9 @@ try {
     dump[ns] = entries;
   }
   writeFileSync(job.out, JSON.stringify(dump));
+  const { problems } = await checkExpiryIndexAt(job.path, job.durability);
   await cache.close();
-  console.log(JSON.stringify({ opened: true }));
+  console.log(JSON.stringify({ opened: true, indexProblems: problems.slice(0, 10) }));
 } catch (error) {
   const { code, message } = error as { code?: string; message?: string };
   console.log(JSON.stringify({ opened: false, code: code ?? "untyped", message }));

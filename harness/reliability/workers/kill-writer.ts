@@ -1,6 +1,6 @@
 // A writer that runs one kind of write as fast as it can and acknowledges each completed write on
 // stdout, until it is killed: by its own killer thread after `killAfterUs`, or by the parent.
-// Lines: "ready", "a <n> <what> <monotonic ms>" per acknowledged write, "k <phase> <held> <monotonic ms>"
+// Lines: "ready", "a <n> <what> <monotonic ms>" per acknowledged write (upgrade: then the open's ms), "k <phase> <held> <monotonic ms>"
 // just before the killer thread's SIGKILL, "open-failed <code>" if the cache does not open.
 import { openSync, writeSync } from "node:fs";
 import { Worker } from "node:worker_threads";
@@ -29,19 +29,16 @@ function out(line: string): void {
 const phase = new Int32Array(new SharedArrayBuffer(4));
 const enter = (name: (typeof PHASES)[number]) => Atomics.store(phase, 0, PHASES.indexOf(name));
 
-let cache: Cache<unknown>;
-try {
-  cache = await openLmdbCache<unknown>({ path: job.path, durability: job.durability });
-} catch (error) {
-  out(`open-failed ${(error as { code?: string }).code ?? "?"}`);
-  process.exit(2);
-}
-const view = cache.withNamespace(job.ns);
-
-if (job.killAfterUs !== undefined) {
+/**
+ * A thread that SIGKILLs this process `job.killAfterUs` from now, if set. Once the cache is open, it
+ * samples the write lock's owner from the lock file first; before the open it cannot: the engine
+ * refuses to open a cache whose lock file the process already has open.
+ */
+function startKiller(opened: boolean): void {
+  if (job.killAfterUs === undefined) return;
   // A thread, so the kill can land while the main thread is blocked inside a synchronous commit. It
   // samples the write lock's owner just before killing: the main thread's id is the process id.
-  const lockFd = openSync(lockFilePath(job.path), "r");
+  const lockFd = opened ? openSync(lockFilePath(job.path), "r") : -1;
   const source = `
     const { workerData } = require("node:worker_threads");
     const { readSync, writeSync } = require("node:fs");
@@ -49,7 +46,7 @@ if (job.killAfterUs !== undefined) {
     const until = performance.now() + workerData.delayUs / 1000;
     while (performance.now() < until);
     const word = Buffer.alloc(4);
-    readSync(workerData.lockFd, word, 0, 4, workerData.at);
+    if (workerData.lockFd >= 0) readSync(workerData.lockFd, word, 0, 4, workerData.at);
     const held = ((word.readInt32LE(0) & 0x3fffffff) === process.pid) ? 1 : 0;
     const m = Number(process.hrtime.bigint()) / 1e6;
     const line = "k " + Atomics.load(phase, 0) + " " + held + " " + m + "\\n";
@@ -61,6 +58,28 @@ if (job.killAfterUs !== undefined) {
   });
   thread.unref();
 }
+
+// upgrade: the kill lands in the open itself, which upgrades a cache of format 1 in place.
+if (job.mode === "upgrade") {
+  enter("upgrade");
+  startKiller(false);
+}
+const opening = performance.now();
+let cache: Cache<unknown>;
+try {
+  cache = await openLmdbCache<unknown>({ path: job.path, durability: job.durability });
+} catch (error) {
+  out(`open-failed ${(error as { code?: string }).code ?? "?"}`);
+  process.exit(2);
+}
+const view = cache.withNamespace(job.ns);
+
+if (job.mode === "upgrade") {
+  // How long the open (and so the upgrade) took, for the parent to spread its kills over.
+  out(`a 0 upgrade ${monotonicNow()} ${performance.now() - opening}`);
+  await new Promise(() => setInterval(() => {}, 1000));
+}
+startKiller(true);
 out("ready");
 
 const churnStart = performance.now();
