@@ -53,7 +53,7 @@ function jsonText(value: unknown): Buffer {
   return Buffer.from(text, "utf8");
 }
 
-/** Payloads up to this many bytes are stored as they are, unless the open says otherwise. */
+/** With compression on and no `thresholdBytes` given, payloads up to this many bytes are stored as they are. */
 export const DEFAULT_COMPRESSION_THRESHOLD = 256;
 /** The threshold that compresses nothing. */
 export const NEVER_COMPRESS = Infinity;
