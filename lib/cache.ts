@@ -17,8 +17,9 @@ import {
 } from "./keys.ts";
 import { MISS, type ReadCache } from "./read-cache.ts";
 import type { SizeBound } from "./size-bound.ts";
-import { checkTtl, expiryOf, isExpired } from "./ttl.ts";
-import type { Cache, Millis, PutOptions, ValueCodec } from "./types.ts";
+import { checkBatch, checkKey, checkLimit, checkPutOptions, closedError, nestedNamespace } from "./checks.ts";
+import { expiryOf, isExpired } from "./ttl.ts";
+import type { Cache, Millis, ValueCodec } from "./types.ts";
 
 /** What every view of one open shares: the environment, the settings, and whether it was closed. */
 export type Core = {
@@ -60,18 +61,8 @@ function peek(db: RootDatabase<Buffer, Buffer>, stored: Buffer): Buffer | undefi
   return record === undefined ? undefined : record.subarray(0, record.length);
 }
 
-function closedError(): CacheError {
-  return new CacheError("CACHE_CLOSED", "the cache is closed");
-}
-
 function checkOpen(core: Core): void {
   if (core.closed) throw closedError();
-}
-
-function checkKey(key: unknown): asserts key is string {
-  if (typeof key !== "string") {
-    throw new CacheError("CACHE_INVALID_KEY", `a key must be a string, got ${key === null ? "null" : typeof key}`);
-  }
 }
 
 /** An engine error seen after close() is the close's doing; any other is an I/O failure. */
@@ -148,39 +139,14 @@ function* ordered(db: RootDatabase<Buffer, Buffer>, start: Buffer, end: Buffer):
   if (group.length > 0) yield* flush();
 }
 
-function checkLimit(opts: unknown): number {
-  if (opts === undefined || opts === null) return Infinity;
-  if (typeof opts !== "object") throw new CacheError("CACHE_INVALID_OPTION", "entries options must be an object");
-  const { limit } = opts as { limit?: unknown };
-  if (limit === undefined || limit === null) return Infinity;
-  if (typeof limit !== "number") throw new CacheError("CACHE_INVALID_OPTION", `limit must be a number, got ${typeof limit}`);
-  // As in level's iterators: a limit that is not a whole number of zero or more means no limit.
-  return Number.isInteger(limit) && limit >= 0 ? limit : Infinity;
-}
-
-function checkPutOptions(opts: unknown, core: Core): Millis | undefined {
-  if (opts === undefined || opts === null) return core.defaultTtl;
-  if (typeof opts !== "object") throw new CacheError("CACHE_INVALID_OPTION", "put options must be an object");
-  const ttl = checkTtl((opts as PutOptions).ttlMs, "ttlMs");
-  return ttl ?? core.defaultTtl;
-}
-
 type PreparedOp = { key: StoredKey; record: Buffer | undefined };
 
 function prepareBatch(core: Core, prefix: Buffer, ops: unknown): PreparedOp[] {
-  if (!Array.isArray(ops)) throw new CacheError("CACHE_INVALID_BATCH", "batch takes an array of operations");
   const now = core.now();
-  return ops.map((op: unknown, index) => {
-    if (typeof op !== "object" || op === null) {
-      throw new CacheError("CACHE_INVALID_BATCH", `operation ${index} is not an object`);
-    }
-    const { type, key, value, ttlMs } = op as { type?: unknown; key?: unknown; value?: unknown; ttlMs?: unknown };
-    checkKey(key);
-    const stored = storedKey(fullKey(prefix, key));
-    if (type === "del") return { key: stored, record: undefined };
-    if (type !== "put") throw new CacheError("CACHE_INVALID_BATCH", `operation ${index} has unknown type ${String(type)}`);
-    const ttl = checkTtl(ttlMs, `ttlMs of operation ${index}`) ?? core.defaultTtl;
-    return { key: stored, record: withFullKey(encodeRecord(value, core.codec, expiryOf(ttl, now)), stored.full) };
+  return checkBatch(ops, core.defaultTtl).map((op) => {
+    const stored = storedKey(fullKey(prefix, op.key));
+    if (op.type === "del") return { key: stored, record: undefined };
+    return { key: stored, record: withFullKey(encodeRecord(op.value, core.codec, expiryOf(op.ttl, now)), stored.full) };
   });
 }
 
@@ -223,7 +189,7 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
     set: async (key, value, opts) => {
       checkOpen(core);
       checkKey(key);
-      const ttl = checkPutOptions(opts, core);
+      const ttl = checkPutOptions(opts, core.defaultTtl);
       // The value first: its getters run user code, which might itself use the transient key buffer.
       const record = encodeRecord(value, core.codec, expiryOf(ttl, core.now()));
       const slot = storedKey(transientFullKey(prefix, key));
@@ -263,10 +229,7 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
     },
     entries: (opts) => entries<T>(core, prefix, opts),
     sweepExpired: () => sweepExpired(core),
-    withNamespace: (ns) => {
-      if (typeof ns !== "string") throw new CacheError("CACHE_INVALID_OPTION", "a namespace must be a string");
-      return createView<T>(core, ns ? (namespace ? `${namespace}/${ns}` : ns) : namespace);
-    },
+    withNamespace: (ns) => createView<T>(core, nestedNamespace(namespace, ns)),
     close: async () => {
       if (core.closed) return;
       core.closed = true;

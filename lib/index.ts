@@ -3,8 +3,8 @@ import { acquireEnv, DEFAULT_FILE_MODE } from "./env.ts";
 import { DEFAULT_READ_CACHE_BYTES, ReadCache } from "./read-cache.ts";
 import { SizeBound } from "./size-bound.ts";
 import { CacheError } from "./errors.ts";
-import { checkTtl } from "./ttl.ts";
-import type { Cache, CacheOptions, Durability, ValueCodec } from "./types.ts";
+import { checkCommonOptions, option } from "./checks.ts";
+import type { Cache, CacheOptions, Durability } from "./types.ts";
 
 export { resetCache } from "./reset.ts";
 export { verifyCache, type VerifyResult } from "./verify.ts";
@@ -12,32 +12,16 @@ export { migrateFromLevel, type MigrateMismatch, type MigrateOptions, type Migra
 export { CacheError, ERROR_CODES, isCacheError, type CacheErrorCode } from "./errors.ts";
 export type { BatchOp, Cache, CacheOptions, Durability, Millis, PutOptions, ValueCodec } from "./types.ts";
 
-function option<V>(value: unknown, name: string, allowed: readonly V[], fallback: V): V {
-  if (value === undefined) return fallback;
-  if (!allowed.includes(value as V)) {
-    throw new CacheError("CACHE_INVALID_OPTION", `${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`);
-  }
-  return value as V;
-}
-
 /** Opens (or creates) the cache at `opts.path`; any number of processes may hold it open at once. */
 export async function openLmdbCache<T = unknown>(opts: CacheOptions): Promise<Cache<T>> {
   if (typeof opts !== "object" || opts === null) {
     throw new CacheError("CACHE_INVALID_OPTION", "openLmdbCache takes an options object");
   }
-  const { path, namespace = "", now = Date.now } = opts;
+  const { path } = opts;
   if (typeof path !== "string" || path === "") {
     throw new CacheError("CACHE_INVALID_PATH", "path must be a non-empty string");
   }
-  if (typeof namespace !== "string") throw new CacheError("CACHE_INVALID_OPTION", "namespace must be a string");
-  if (typeof now !== "function") throw new CacheError("CACHE_INVALID_OPTION", "now must be a function");
-  let defaultTtl;
-  try {
-    defaultTtl = checkTtl(opts.defaultTtlMs, "defaultTtlMs");
-  } catch (error) {
-    throw new CacheError("CACHE_INVALID_OPTION", (error as Error).message, { cause: error });
-  }
-  const codec = option<ValueCodec>(opts.values, "values", ["json", "structured"], "json");
+  const { namespace, now, defaultTtl, codec } = checkCommonOptions(opts, "openLmdbCache");
   const durability = option<Durability>(opts.durability, "durability", ["process", "fsync"], "process");
   const { maxSizeBytes } = opts;
   if (maxSizeBytes !== undefined && !(typeof maxSizeBytes === "number" && maxSizeBytes > 0 && Number.isFinite(maxSizeBytes))) {
