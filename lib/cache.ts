@@ -1,5 +1,5 @@
 import type { RootDatabase } from "./engine/index.ts";
-import { decodePayload, encodeRecord, isPlainPayload, readHead, withFullKey } from "./codec.ts";
+import { decodePayload, encodeRecord, expiryOrLive, isPlainPayload, readHead, withFullKey } from "./codec.ts";
 import { clearDeadReaders, type SharedEnv, releaseEnv } from "./env.ts";
 import { CacheError, engineFailure } from "./errors.ts";
 import {
@@ -276,15 +276,6 @@ async function* entries<T>(core: Core, prefix: Buffer, opts: unknown): AsyncGene
     }
   } finally {
     source.return(undefined);
-  }
-}
-
-/** A damaged record has no expiry a sweep could trust: it is left for get, entries and del to report. */
-function expiryOrLive(record: Buffer): number | undefined {
-  try {
-    return readHead(record).expiry;
-  } catch {
-    return undefined;
   }
 }
 

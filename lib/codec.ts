@@ -126,3 +126,12 @@ export function decodePayload(record: Buffer, head: RecordHead): unknown {
     throw corrupt("payload cannot be decoded", error);
   }
 }
+
+/** A damaged record has no expiry a sweep could trust: it is left for get, entries and del to report. */
+export function expiryOrLive(record: Buffer): number | undefined {
+  try {
+    return readHead(record).expiry;
+  } catch {
+    return undefined;
+  }
+}

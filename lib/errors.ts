@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   "CACHE_SOURCE_LOCKED",
   "CACHE_ENGINE",
   "CACHE_MISSING_DEPENDENCY",
+  "CACHE_UNAVAILABLE",
+  "CACHE_ACCESS_DENIED",
 ] as const;
 
 export type CacheErrorCode = (typeof ERROR_CODES)[number];
