@@ -2,11 +2,14 @@
 // a bound, and sending commands that fail within a bound instead of waiting for a server that is gone.
 import { CacheError } from "../errors.ts";
 
-/** What the cache needs of a node-redis client (`createClient()` of `redis` 6 gives one). */
+/**
+ * What the cache needs of a node-redis client (`createClient()` of `redis` 6 gives one). Spelled with
+ * Uint8Array, of which Buffer is a kind, so the package's types need no @types/node.
+ */
 export type RedisClientLike = {
   readonly isReady: boolean;
-  sendCommand(args: ReadonlyArray<string | Buffer>, options?: object): Promise<unknown>;
-  multi(): { addCommand(args: ReadonlyArray<string | Buffer>): unknown; exec(): Promise<unknown> };
+  sendCommand(args: ReadonlyArray<string | Uint8Array>, options?: object): Promise<unknown>;
+  multi(): { addCommand(args: ReadonlyArray<string | Uint8Array>): unknown; exec(): Promise<unknown> };
 };
 
 type OwnClient = RedisClientLike & {
