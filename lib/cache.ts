@@ -17,7 +17,7 @@ import {
 } from "./keys.ts";
 import { MISS, type ReadCache } from "./read-cache.ts";
 import type { SizeBound } from "./size-bound.ts";
-import { checkBatch, checkKey, checkLimit, checkPutOptions, closedError, nestedNamespace } from "./checks.ts";
+import { checkBatch, checkKey, checkLimit, closedError, nestedNamespace, preparePut } from "./checks.ts";
 import { expiryOf, isExpired } from "./ttl.ts";
 import type { Cache, Millis, ValueCodec } from "./types.ts";
 
@@ -188,10 +188,8 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
     has: async (key) => (await get(key)) !== undefined,
     set: async (key, value, opts) => {
       checkOpen(core);
-      checkKey(key);
-      const ttl = checkPutOptions(opts, core.defaultTtl);
       // The value first: its getters run user code, which might itself use the transient key buffer.
-      const record = encodeRecord(value, core.codec, expiryOf(ttl, core.now()));
+      const { record } = preparePut(core, key, value, opts);
       const slot = storedKey(transientFullKey(prefix, key));
       const stored = withFullKey(record, slot.full);
       core.bound?.admit(slot.stored.length + stored.length);

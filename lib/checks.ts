@@ -1,7 +1,8 @@
 // Checks of callers' input that every backend makes alike, so bad input gets the same typed error
 // whatever stores the entries.
 import { CacheError } from "./errors.ts";
-import { checkTtl } from "./ttl.ts";
+import { encodeRecord } from "./codec.ts";
+import { checkTtl, expiryOf } from "./ttl.ts";
 import type { Millis, PutOptions, ValueCodec } from "./types.ts";
 
 export function closedError(): CacheError {
@@ -26,11 +27,21 @@ export function checkLimit(opts: unknown): number {
 }
 
 /** The TTL a put takes: its own, else the open's default. */
-export function checkPutOptions(opts: unknown, defaultTtl: Millis | undefined): Millis | undefined {
+function checkPutOptions(opts: unknown, defaultTtl: Millis | undefined): Millis | undefined {
   if (opts === undefined || opts === null) return defaultTtl;
   if (typeof opts !== "object") throw new CacheError("CACHE_INVALID_OPTION", "put options must be an object");
   const ttl = checkTtl((opts as PutOptions).ttlMs, "ttlMs");
   return ttl ?? defaultTtl;
+}
+
+/** What a backend's `set` needs to make its record. */
+export type PutSettings = { readonly codec: ValueCodec; readonly defaultTtl: Millis | undefined; readonly now: () => number };
+
+/** `set`'s key and options checked, and the record of its value with the TTL they give. */
+export function preparePut(settings: PutSettings, key: unknown, value: unknown, opts: unknown): { key: string; ttl: Millis | undefined; record: Buffer } {
+  checkKey(key);
+  const ttl = checkPutOptions(opts, settings.defaultTtl);
+  return { key, ttl, record: encodeRecord(value, settings.codec, expiryOf(ttl, settings.now())) };
 }
 
 /** A put or a del of a batch, checked: the key, and for a put its value and TTL. */

@@ -1,4 +1,4 @@
-import { checkBatch, checkKey, checkLimit, checkPutOptions, closedError, nestedNamespace } from "../checks.ts";
+import { checkBatch, checkKey, checkLimit, closedError, nestedNamespace, preparePut } from "../checks.ts";
 import { decodePayload, encodeRecord, expiryOrLive, readHead } from "../codec.ts";
 import { CacheError } from "../errors.ts";
 import { expiryOf, isExpired } from "../ttl.ts";
@@ -110,9 +110,7 @@ export function createRedisView<T>(core: RedisCore, namespace: string): Cache<T>
     has: async (key) => (await get(key)) !== undefined,
     set: async (key, value, opts) => {
       checkOpen(core);
-      checkKey(key);
-      const ttl = checkPutOptions(opts, core.defaultTtl);
-      const record = encodeRecord(value, core.codec, expiryOf(ttl, core.now()));
+      const { ttl, record } = preparePut(core, key, value, opts);
       await run(core, setArgs(core, redisKey(head, key), record, ttl));
     },
     del: async (key) => {
