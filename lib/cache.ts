@@ -1,9 +1,25 @@
 import type { RootDatabase } from "./engine/index.ts";
-import { decodePayload, encodeRecord, expiryOrLive, isPlainPayload, readHead, withFullKey } from "./codec.ts";
-import { clearDeadReaders, type SharedEnv, releaseEnv } from "./env.ts";
-import { CacheError, engineFailure } from "./errors.ts";
+import { decodePayload, encodeRecord, expiryOrLive, readHead, withFullKey } from "./codec.ts";
+import { checkBatch, checkKey, checkLimit, nestedNamespace, preparePut } from "./checks.ts";
+import {
+  checkOpen,
+  claimSlot,
+  type Core,
+  deleteIfUnchanged,
+  dueTurn,
+  engineError,
+  expireQuietly,
+  ownsSlot,
+  peek,
+  readEntry,
+  write,
+} from "./core.ts";
+import { releaseEnv } from "./env.ts";
+import { getOrSet, release } from "./get-or-set.ts";
 import {
   ALL_ENTRIES,
+  ALL_LEASES,
+  leaseRange,
   fullKey,
   isHashedKey,
   transientFullKey,
@@ -15,104 +31,15 @@ import {
   startsWith,
   storedKey,
 } from "./keys.ts";
-import { MISS, type ReadCache } from "./read-cache.ts";
-import type { SizeBound } from "./size-bound.ts";
-import { checkBatch, checkKey, checkLimit, closedError, nestedNamespace, preparePut } from "./checks.ts";
+import { leaseExpiry } from "./lease.ts";
+import { stats } from "./stats.ts";
 import { expiryOf, isExpired } from "./ttl.ts";
-import type { Cache, Millis, ValueCodec } from "./types.ts";
-
-/** What every view of one open shares: the environment, the settings, and whether it was closed. */
-export type Core = {
-  readonly env: SharedEnv;
-  readonly db: RootDatabase<Buffer, Buffer>;
-  readonly now: () => number;
-  readonly codec: ValueCodec;
-  readonly defaultTtl: Millis | undefined;
-  readonly bound: SizeBound | undefined;
-  /** Decoded values of records read more than once; undefined when turned off. */
-  readonly reads: ReadCache | undefined;
-  closed: boolean;
-};
+import type { Cache } from "./types.ts";
 
 type RawEntry = { stored: Buffer; record: Buffer };
 
 /** Expired entries are deleted in write transactions of at most this many, so writers are not held up. */
 const SWEEP_CHUNK = 1000;
-
-// Each fresh snapshot makes lmdb-js schedule a timer. A loop of awaited gets that never lets the event
-// loop turn would pile those timers up without bound (a million gets, a million timers), so every so
-// many gets one of them waits for a turn of the event loop, and the timers run.
-const READS_PER_TURN = 1024;
-let readsSinceTurn = 0;
-
-/** Once every READS_PER_TURN reads: a promise of the event loop's next turn, to be awaited. */
-function dueTurn(): Promise<void> | undefined {
-  if (++readsSinceTurn < READS_PER_TURN) return undefined;
-  readsSinceTurn = 0;
-  return new Promise<void>((resolve) => setImmediate(resolve));
-}
-
-/**
- * The record under a stored key, as a view of lmdb-js's reused read buffer: valid until the next read.
- * (That buffer reports its length through an own property, so it is cut to a plain view first.)
- */
-function peek(db: RootDatabase<Buffer, Buffer>, stored: Buffer): Buffer | undefined {
-  const record = db.getBinaryFast(stored);
-  return record === undefined ? undefined : record.subarray(0, record.length);
-}
-
-function checkOpen(core: Core): void {
-  if (core.closed) throw closedError();
-}
-
-/** An engine error seen after close() is the close's doing; any other is an I/O failure. */
-function engineError(core: Core, error: unknown): CacheError {
-  return engineFailure(error, core.closed ? "CACHE_CLOSED" : "CACHE_IO", "storage engine failed");
-}
-
-function write<R>(core: Core, work: () => R): R {
-  try {
-    clearDeadReaders(core.env);
-    return core.db.transactionSync(work);
-  } catch (error) {
-    throw engineError(core, error);
-  }
-}
-
-/** Within a write transaction: a hashed slot may only be taken by the key it was hashed from. */
-function claimSlot(db: RootDatabase<Buffer, Buffer>, key: StoredKey): void {
-  if (key.full === undefined) return;
-  const current = peek(db, key.stored);
-  if (current === undefined) return;
-  const owner = readHead(current).full;
-  if (owner === undefined || !owner.equals(key.full)) {
-    throw new CacheError("CACHE_KEY_COLLISION", "two long keys share a hashed slot; the write was refused");
-  }
-}
-
-/** The slot holds this exact key (always true for inline keys, checked for hashed ones). */
-function ownsSlot(key: StoredKey, full: Buffer | undefined): boolean {
-  return key.full === undefined || (full !== undefined && full.equals(key.full));
-}
-
-/** Delete an expired record only if it is still byte for byte what was read: a fresh write survives. */
-function deleteIfUnchanged(core: Core, stored: Buffer, seen: Buffer): boolean {
-  const { db } = core;
-  return db.transactionSync(() => {
-    const current = peek(db, stored);
-    if (current === undefined || !current.equals(seen)) return false;
-    db.removeSync(stored);
-    return true;
-  });
-}
-
-function expireQuietly(core: Core, stored: Buffer, seen: Buffer): void {
-  try {
-    deleteIfUnchanged(core, stored, seen);
-  } catch {
-    // The entry reads as missing either way; a later read or sweep retries the delete.
-  }
-}
 
 /** Entries of a stored-key range in key order; hashed long keys sharing a head are put in order of their full keys. */
 function* ordered(db: RootDatabase<Buffer, Buffer>, start: Buffer, end: Buffer): Generator<RawEntry> {
@@ -161,26 +88,7 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
     if (turn !== undefined) await turn;
     checkOpen(core);
     checkKey(key);
-    const slot = storedKey(transientFullKey(prefix, key));
-    let record: Buffer | undefined;
-    try {
-      // A fresh snapshot for every read: a write another process finished before this call is seen.
-      db.resetReadTxn();
-      record = peek(db, slot.stored);
-    } catch (error) {
-      throw engineError(core, error);
-    }
-    if (record === undefined) return undefined;
-    const head = readHead(record);
-    if (!ownsSlot(slot, head.full)) return undefined;
-    if (isExpired(head.expiry, core.now())) {
-      expireQuietly(core, slot.stored, Buffer.from(record));
-      return undefined;
-    }
-    if (kept === undefined || !isPlainPayload(head)) return decodePayload(record, head) as T;
-    const value = kept.hit(key, record);
-    if (value !== MISS) return value as T;
-    return kept.remember(key, record, decodePayload(record, head)) as T;
+    return readEntry(core, storedKey(transientFullKey(prefix, key)), key, kept, true)?.value as T | undefined;
   };
 
   const view: Cache<T> = {
@@ -197,6 +105,7 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
         claimSlot(db, slot);
         db.putSync(slot.stored, stored);
       });
+      core.counts.sets++;
     },
     del: async (key) => {
       checkOpen(core);
@@ -206,6 +115,7 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
         const current = slot.full === undefined ? undefined : peek(db, slot.stored);
         if (current === undefined || ownsSlot(slot, readHead(current).full)) db.removeSync(slot.stored);
       });
+      core.counts.deletes++;
       core.bound?.freed();
     },
     batch: async (ops) => {
@@ -223,19 +133,69 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
           else db.putSync(key.stored, record);
         }
       });
+      for (const { record } of prepared) {
+        if (record === undefined) core.counts.deletes++;
+        else core.counts.sets++;
+      }
       core.bound?.freed();
     },
     entries: (opts) => entries<T>(core, prefix, opts),
     sweepExpired: () => sweepExpired(core),
+    getOrSet: (key, compute, opts) => getOrSet<T>(core, prefix, kept, key, compute, opts),
+    clear: async () => {
+      checkOpen(core);
+      clear(core, prefix);
+    },
+    stats: async () => stats(core),
     withNamespace: (ns) => createView<T>(core, nestedNamespace(namespace, ns)),
     close: async () => {
       if (core.closed) return;
+      releaseClaims(core);
       core.closed = true;
       core.reads?.clear();
       await releaseEnv(core.env);
     },
   };
   return Object.freeze(view);
+}
+
+/** The namespace's entries and their leases, in one write transaction: no reader sees it half cleared. */
+function clear(core: Core, prefix: Buffer): void {
+  const { db } = core;
+  const range = namespaceRange(prefix);
+  write(core, () => {
+    const doomed: Buffer[] = [];
+    for (const { key, value } of db.getRange(range)) {
+      if (startsWith(key, prefix) || (isHashedKey(key) && startsWith(fullKeyOf(value) ?? key, prefix))) doomed.push(key);
+    }
+    for (const key of db.getKeys(leaseRange(range))) doomed.push(key);
+    for (const key of doomed) db.removeSync(key);
+  });
+  core.bound?.freed();
+}
+
+/**
+ * The full key a hashed slot's record names, or undefined for a damaged record. (A namespace longer
+ * than a stored key's inline part shares its range with others: the full key tells them apart.)
+ */
+function fullKeyOf(record: Buffer): Buffer | undefined {
+  try {
+    return readHead(record).full;
+  } catch {
+    return undefined;
+  }
+}
+
+/** At close, the claims this open holds go, so that no other caller waits for computations that cannot store. */
+function releaseClaims(core: Core): void {
+  for (const [id, token] of core.claims) {
+    try {
+      release(core, Buffer.from(id, "latin1"), token);
+    } catch {
+      // The claim's lease ends it anyway.
+    }
+  }
+  core.claims.clear();
 }
 
 async function* entries<T>(core: Core, prefix: Buffer, opts: unknown): AsyncGenerator<[string, T]> {
@@ -277,6 +237,21 @@ async function* entries<T>(core: Core, prefix: Buffer, opts: unknown): AsyncGene
   }
 }
 
+/** A damaged record has no expiry a sweep could trust: it is left for get, entries and del to report. */
+/** Ended claims and the timings of expired values: not entries, so not counted. */
+function sweepLeases(core: Core, now: number): void {
+  const { db } = core;
+  const ended: RawEntry[] = [];
+  db.resetReadTxn();
+  for (const { key, value } of db.getRange(ALL_LEASES)) {
+    if (isExpired(leaseExpiry(value), now)) ended.push({ stored: key, record: value });
+  }
+  for (let at = 0; at < ended.length; at += SWEEP_CHUNK) {
+    const chunk = ended.slice(at, at + SWEEP_CHUNK);
+    write(core, () => chunk.forEach(({ stored, record }) => deleteIfUnchanged(core, stored, record)));
+  }
+}
+
 async function sweepExpired(core: Core): Promise<number> {
   checkOpen(core);
   const now = core.now();
@@ -295,6 +270,7 @@ async function sweepExpired(core: Core): Promise<number> {
       if (pending.length >= SWEEP_CHUNK) flush();
     }
     if (pending.length > 0) flush();
+    sweepLeases(core, now);
   } catch (error) {
     throw engineError(core, error);
   }

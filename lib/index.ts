@@ -1,4 +1,5 @@
-import { createView, type Core } from "./cache.ts";
+import { createView } from "./cache.ts";
+import { type Core, newCounts } from "./core.ts";
 import { acquireEnv, DEFAULT_FILE_MODE } from "./env.ts";
 import { DEFAULT_READ_CACHE_BYTES, ReadCache } from "./read-cache.ts";
 import { SizeBound } from "./size-bound.ts";
@@ -10,7 +11,7 @@ export { resetCache } from "./reset.ts";
 export { verifyCache, type VerifyResult } from "./verify.ts";
 export { migrateFromLevel, type MigrateMismatch, type MigrateOptions, type MigrateProgress, type MigrateSummary } from "./migrate.ts";
 export { CacheError, ERROR_CODES, isCacheError, type CacheErrorCode } from "./errors.ts";
-export type { BatchOp, Cache, CacheOptions, Durability, Millis, PutOptions, ValueCodec } from "./types.ts";
+export type { BatchOp, Cache, CacheOptions, CacheStats, Durability, GetOrSetOptions, Millis, PutOptions, ValueCodec } from "./types.ts";
 
 /** Opens (or creates) the cache at `opts.path`; any number of processes may hold it open at once. */
 export async function openLmdbCache<T = unknown>(opts: CacheOptions): Promise<Cache<T>> {
@@ -39,7 +40,7 @@ export async function openLmdbCache<T = unknown>(opts: CacheOptions): Promise<Ca
   const env = await acquireEnv(path, durability, mode);
   const bound = maxSizeBytes === undefined ? undefined : new SizeBound(env.db, maxSizeBytes);
   const reads = readCacheBytes > 0 ? new ReadCache(readCacheBytes) : undefined;
-  const core: Core = { env, db: env.db, now, codec, defaultTtl, bound, reads, closed: false };
+  const core: Core = { env, db: env.db, now, codec, defaultTtl, bound, reads, closed: false, counts: newCounts(), pending: new Map(), claims: new Map() };
   return createView<T>(core, namespace);
 }
 

@@ -13,6 +13,8 @@ const HASH_BYTES = 32;
 
 /** Records of the library itself (format metadata) live under this first byte, outside every namespace. */
 export const META_KEY = Buffer.from([0xff, 0x6d, 0x65, 0x74, 0x61]);
+/** getOrSet's claims and computation times: this prefix, then the stored key they are for. */
+const LEASE_MARK = Buffer.from([0xff, 0x6c]);
 
 export function namespacePrefix(namespace: string): Buffer {
   const raw = wtf8Encode(namespace);
@@ -106,5 +108,21 @@ export function namespaceRange(prefix: Buffer): { start: Buffer; end: Buffer } {
   return { start: head, end: successor(head) };
 }
 
+/** The key of the lease record (claim or computation time) of a stored key. */
+export function leaseKey(stored: Buffer): Buffer {
+  return Buffer.concat([LEASE_MARK, stored]);
+}
+
+/** Bounds of the lease records of a stored-key range. */
+export function leaseRange(range: { start: Buffer; end: Buffer }): { start: Buffer; end: Buffer } {
+  return { start: leaseKey(range.start), end: leaseKey(range.end) };
+}
+
 /** Bounds of every cache entry, all namespaces, without the library's own records. */
 export const ALL_ENTRIES = { start: Buffer.from([0x00]), end: Buffer.from([0xff]) };
+
+/** Bounds of every lease record. */
+export const ALL_LEASES = leaseRange(ALL_ENTRIES);
+
+/** Bounds of the library's own records: leases and format metadata. */
+export const OWN_RECORDS = { start: Buffer.from([0xff]), end: Buffer.from([0xff, 0xff]) };

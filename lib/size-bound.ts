@@ -9,7 +9,7 @@ import { CacheError } from "./errors.ts";
 const LOOK_AFTER_BYTES = 256 * 1024;
 const LOOK_AFTER_MS = 50;
 
-function liveBytes(db: RootDatabase<Buffer, Buffer>): number {
+export function liveBytes(db: RootDatabase<Buffer, Buffer>): number {
   const stats = db.getStats();
   const { treeBranchPageCount, treeLeafPageCount, overflowPages } = stats.root;
   return (treeBranchPageCount + treeLeafPageCount + overflowPages) * stats.pageSize;

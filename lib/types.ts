@@ -38,6 +38,43 @@ export type CacheOptions = Readonly<{
 
 export type PutOptions = Readonly<{ ttlMs?: Millis }>;
 
+/** How `getOrSet` computes a missing value, and how long it lets others wait for it. */
+export type GetOrSetOptions = Readonly<{
+  /** TTL of the computed value; the view's `defaultTtlMs` unless given. */
+  ttlMs?: Millis;
+  /** How long one caller's claim to compute a key holds; after it, another caller may take over (30 s unless given). */
+  leaseMs?: Millis;
+  /** How long a caller waits for another's computation before rejecting with `CACHE_TIMEOUT` (30 s unless given). */
+  waitMs?: Millis;
+  /**
+   * Probabilistic refresh before expiry (XFetch, Vattani et al., VLDB 2015): the β of its formula.
+   * 0 (the default) never refreshes early; 1 is the paper's choice; larger refreshes earlier.
+   */
+  earlyRefresh?: number;
+  /** Random source in [0, 1) for early refresh; `Math.random` unless given (tests inject one). */
+  random?: () => number;
+}>;
+
+/** What a cache has done since this open, and what it holds. */
+export type CacheStats = Readonly<{
+  /** Reads through this open (all its views) that found a live entry. */
+  hits: number;
+  /** Reads through this open that found none, or an expired one. */
+  misses: number;
+  /** Entries this open wrote: `set`, batch puts, values `getOrSet` computed. */
+  sets: number;
+  /** Deletes this open asked for: `del` and batch deletes. */
+  deletes: number;
+  /** Expired entries this open's reads found and deleted (also counted as misses by `get`). */
+  expiredOnRead: number;
+  /** Computations `getOrSet` ran in this open. */
+  computes: number;
+  /** Entries stored now, by every process, all namespaces, expired ones not yet deleted included. */
+  entries: number;
+  /** Bytes of the pages that hold them now. */
+  bytes: number;
+}>;
+
 export type BatchOp<T> =
   | { type: "put"; key: string; value: T; ttlMs?: Millis }
   | { type: "del"; key: string };
@@ -50,6 +87,14 @@ export type Cache<T = unknown> = Readonly<{
   batch: (ops: ReadonlyArray<BatchOp<T>>) => Promise<void>;
   entries: (opts?: Readonly<{ limit?: number }>) => AsyncGenerator<[string, T]>;
   sweepExpired: () => Promise<number>;
+  /**
+   * The value under `key`; when it is missing or expired, `compute(key)` runs once on the whole
+   * machine (one caller claims the key, the others wait for its value) and its value is stored.
+   */
+  getOrSet: (key: string, compute: (key: string) => T | Promise<T>, opts?: GetOrSetOptions) => Promise<T>;
+  /** Deletes every entry of this view's namespace (not those of namespaces nested in it), atomically. */
+  clear: () => Promise<void>;
+  stats: () => Promise<CacheStats>;
   withNamespace: (ns: string) => Cache<T>;
   close: () => Promise<void>;
 }>;

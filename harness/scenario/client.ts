@@ -4,7 +4,7 @@
 import { openSync, readFileSync, writeSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { openLmdbCache } from "../../lib/index.ts";
-import type { Cache } from "../../lib/types.ts";
+import type { LevelCacheApi } from "../../test/reference/level-cache.ts";
 import { epochOffset, monotonicNow, sharedClock } from "../shared/clock.ts";
 import type { OpRecord, OpResult } from "./history.ts";
 import type { NsPath, Op } from "./operations.ts";
@@ -27,7 +27,7 @@ function send(message: ClientMessage): void {
   process.send?.(message);
 }
 
-async function open(): Promise<Cache<unknown>> {
+async function open(): Promise<LevelCacheApi<unknown>> {
   if (job.backend === "level") {
     const { openReferenceLevelCache } = await import("../../test/reference/level-cache.ts");
     return openReferenceLevelCache({ path: job.cachePath, now });
@@ -79,7 +79,7 @@ process.on("message", (message: ParentMessage) => {
 });
 
 /** The open cache; undefined after a reopen failed to close or to open it again. */
-let cache: Cache<unknown> | undefined;
+let cache: LevelCacheApi<unknown> | undefined;
 try {
   cache = await open();
 } catch (error) {
@@ -92,8 +92,8 @@ try {
 const killer = job.kill === undefined ? undefined : await startKiller(job.kill.delayUs);
 
 /** Views of the open cache by namespace path; a reopen empties it, since views die with their cache. */
-const views = new Map<string, Cache<unknown>>();
-function viewOf(root: Cache<unknown>, ns: NsPath): Cache<unknown> {
+const views = new Map<string, LevelCacheApi<unknown>>();
+function viewOf(root: LevelCacheApi<unknown>, ns: NsPath): LevelCacheApi<unknown> {
   const id = JSON.stringify(ns);
   let found = views.get(id);
   if (found === undefined) {
@@ -108,7 +108,7 @@ function viewOf(root: Cache<unknown>, ns: NsPath): Cache<unknown> {
  * giving up, lets the history show whether opens recover once the other processes have moved on; the
  * failed reopen is already an error, and so is every operation whose open fails too.
  */
-async function current(): Promise<Cache<unknown>> {
+async function current(): Promise<LevelCacheApi<unknown>> {
   cache ??= await open();
   return cache;
 }

@@ -1,71 +1,13 @@
-import { checkBatch, checkKey, checkLimit, closedError, nestedNamespace, preparePut } from "../checks.ts";
+import { checkBatch, checkKey, checkLimit, nestedNamespace, preparePut } from "../checks.ts";
 import { decodePayload, encodeRecord, expiryOrLive, readHead } from "../codec.ts";
-import { CacheError } from "../errors.ts";
 import { expiryOf, isExpired } from "../ttl.ts";
-import type { Cache, Millis, ValueCodec } from "../types.ts";
-import { loadRedis, type RedisClientLike, redisFailure, within } from "./connection.ts";
-import { cacheHead, logicalKey, namespaceHead, prefixPattern, redisKey } from "./keys.ts";
+import type { Cache, CacheStats } from "../types.ts";
+import { checkOpen, deleteIfUnchanged, expireQuietly, guarded, readEntry, type RedisCore, run, setArgs } from "./core.ts";
+import { getOrSet, release } from "./get-or-set.ts";
+import { cacheHead, isEntryKey, logicalKey, namespaceHead, prefixPattern, redisKey } from "./keys.ts";
 
-/** What every view of one open shares: the client, the settings, and whether it was closed. */
-export type RedisCore = {
-  readonly redis: Awaited<ReturnType<typeof loadRedis>>;
-  readonly client: RedisClientLike;
-  /** Ends the client when the cache made it; nothing when the caller gave it. */
-  readonly release: () => Promise<void>;
-  readonly prefix: string;
-  readonly now: () => number;
-  readonly codec: ValueCodec;
-  readonly defaultTtl: Millis | undefined;
-  readonly commandTimeoutMs: number;
-  readonly expiryGraceMs: number;
-  closed: boolean;
-};
-
-// Deletes the key only while it still holds the record that was read: a value another client wrote
-// after that read survives (the LMDB backend does the same in a write transaction).
-const DELETE_IF_UNCHANGED = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
-
-/** Keys read per round trip by entries() and sweepExpired(), and asked of each SCAN step. */
+/** Keys read per round trip by entries(), sweepExpired() and stats(), deleted per UNLINK by clear(), and asked of each SCAN step. */
 const CHUNK = 500;
-
-function checkOpen(core: RedisCore): void {
-  if (core.closed) throw closedError();
-}
-
-/** Work on the client that fails within the command timeout; a client that is not connected fails at once. */
-async function guarded<R>(core: RedisCore, what: string, work: () => Promise<R>): Promise<R> {
-  checkOpen(core);
-  try {
-    if (!core.client.isReady) throw new CacheError("CACHE_UNAVAILABLE", "not connected to Redis");
-    return await within(work(), core.commandTimeoutMs, what);
-  } catch (error) {
-    throw core.closed ? closedError() : redisFailure(core.redis, error, `Redis ${what} failed`);
-  }
-}
-
-/** One command, with binary replies. */
-function run(core: RedisCore, args: ReadonlyArray<string | Buffer>): Promise<unknown> {
-  const options = { typeMapping: { [core.redis.RESP_TYPES.BLOB_STRING]: Buffer } };
-  return guarded(core, String(args[0]), () => core.client.sendCommand(args, options));
-}
-
-/** The arguments of SET for a record with this TTL: the server drops it `expiryGraceMs` after its expiry. */
-function setArgs(core: RedisCore, key: Buffer, record: Buffer, ttl: Millis | undefined): Array<string | Buffer> {
-  if (ttl === undefined) return ["SET", key, record];
-  return ["SET", key, record, "PX", String(Math.max(1, Math.ceil(ttl + core.expiryGraceMs)))];
-}
-
-async function deleteIfUnchanged(core: RedisCore, key: Buffer, seen: Buffer): Promise<boolean> {
-  return (await run(core, ["EVAL", DELETE_IF_UNCHANGED, "1", key, seen])) === 1;
-}
-
-async function expireQuietly(core: RedisCore, key: Buffer, seen: Buffer): Promise<void> {
-  try {
-    await deleteIfUnchanged(core, key, seen);
-  } catch {
-    // The entry reads as missing either way; the server's own expiry, a later read or a sweep removes it.
-  }
-}
 
 /** Every key matching the prefix, once each, in byte order (SCAN may return a key twice, in any order). */
 async function scanKeys(core: RedisCore, head: Buffer): Promise<Buffer[]> {
@@ -88,21 +30,20 @@ async function readRecords(core: RedisCore, keys: Buffer[]): Promise<Array<Buffe
   return records.map((record) => (record === null ? undefined : (record as Buffer)));
 }
 
+/** `work` for each chunk of `keys`, one chunk at a time. */
+async function inChunks<R>(keys: Buffer[], work: (chunk: Buffer[]) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let at = 0; at < keys.length; at += CHUNK) results.push(await work(keys.slice(at, at + CHUNK)));
+  return results;
+}
+
 export function createRedisView<T>(core: RedisCore, namespace: string): Cache<T> {
   const head = namespaceHead(core.prefix, namespace);
 
   const get = async (key: string): Promise<T | undefined> => {
     checkOpen(core);
     checkKey(key);
-    const stored = redisKey(head, key);
-    const record = (await run(core, ["GET", stored])) as Buffer | null;
-    if (record === null) return undefined;
-    const parts = readHead(record);
-    if (isExpired(parts.expiry, core.now())) {
-      await expireQuietly(core, stored, record);
-      return undefined;
-    }
-    return decodePayload(record, parts) as T;
+    return (await readEntry(core, redisKey(head, key), true))?.value as T | undefined;
   };
 
   const view: Cache<T> = {
@@ -112,16 +53,19 @@ export function createRedisView<T>(core: RedisCore, namespace: string): Cache<T>
       checkOpen(core);
       const { ttl, record } = preparePut(core, key, value, opts);
       await run(core, setArgs(core, redisKey(head, key), record, ttl));
+      core.counts.sets++;
     },
     del: async (key) => {
       checkOpen(core);
       checkKey(key);
       await run(core, ["DEL", redisKey(head, key)]);
+      core.counts.deletes++;
     },
     batch: async (ops) => {
       checkOpen(core);
       const now = core.now();
-      const commands = checkBatch(ops, core.defaultTtl).map((op) => {
+      const checked = checkBatch(ops, core.defaultTtl);
+      const commands = checked.map((op) => {
         const stored = redisKey(head, op.key);
         if (op.type === "del") return ["DEL", stored];
         return setArgs(core, stored, encodeRecord(op.value, core.codec, expiryOf(op.ttl, now)), op.ttl);
@@ -133,12 +77,23 @@ export function createRedisView<T>(core: RedisCore, namespace: string): Cache<T>
         for (const command of commands) multi.addCommand(command);
         await multi.exec();
       });
+      for (const op of checked) core.counts[op.type === "del" ? "deletes" : "sets"]++;
     },
     entries: (opts) => entries<T>(core, head, opts),
     sweepExpired: () => sweepExpired(core),
+    getOrSet: (key, compute, opts) => getOrSet<T>(core, head, key, compute, opts),
+    clear: async () => {
+      checkOpen(core);
+      // Not one step as on LMDB: the keys listed are unlinked a chunk at a time (docs/redis.md).
+      await inChunks(await scanKeys(core, head), (chunk) => run(core, ["UNLINK", ...chunk]));
+    },
+    stats: () => stats(core),
     withNamespace: (ns) => createRedisView<T>(core, nestedNamespace(namespace, ns)),
     close: async () => {
       if (core.closed) return;
+      // The claims this open holds go, so that no other caller waits for computations that cannot store.
+      await Promise.all([...core.claims].map(([id, token]) => release(core, Buffer.from(id, "latin1"), token).catch(() => undefined)));
+      core.claims.clear();
       core.closed = true;
       await core.release();
     },
@@ -150,7 +105,7 @@ async function* entries<T>(core: RedisCore, head: Buffer, opts: unknown): AsyncG
   checkOpen(core);
   const limit = checkLimit(opts);
   if (limit === 0) return;
-  const keys = await scanKeys(core, head);
+  const keys = (await scanKeys(core, head)).filter(isEntryKey);
   let counted = 0;
   for (let at = 0; at < keys.length && counted < limit; at += CHUNK) {
     const chunk = keys.slice(at, at + CHUNK);
@@ -173,17 +128,27 @@ async function* entries<T>(core: RedisCore, head: Buffer, opts: unknown): AsyncG
 async function sweepExpired(core: RedisCore): Promise<number> {
   checkOpen(core);
   const now = core.now();
-  const keys = await scanKeys(core, cacheHead(core.prefix));
-  let deleted = 0;
-  for (let at = 0; at < keys.length; at += CHUNK) {
-    const chunk = keys.slice(at, at + CHUNK);
+  // Claims and timings are left to the server's expiry (PX): they are not entries to count.
+  const keys = (await scanKeys(core, cacheHead(core.prefix))).filter(isEntryKey);
+  const removed = await inChunks(keys, async (chunk) => {
     const records = await readRecords(core, chunk);
-    const removed = await Promise.all(
+    const deleted = await Promise.all(
       records.map((record, index) =>
         record !== undefined && isExpired(expiryOrLive(record), now) ? deleteIfUnchanged(core, chunk[index]!, record) : false,
       ),
     );
-    deleted += removed.filter(Boolean).length;
-  }
-  return deleted;
+    return deleted.filter(Boolean).length;
+  });
+  return removed.reduce((sum, n) => sum + n, 0);
+}
+
+/** This open's counts, and the entries of this cache (every namespace of its prefix) with the memory the server gives them. */
+async function stats(core: RedisCore): Promise<CacheStats> {
+  checkOpen(core);
+  const keys = (await scanKeys(core, cacheHead(core.prefix))).filter(isEntryKey);
+  const sizes = await inChunks(keys, async (chunk) => {
+    const used = await Promise.all(chunk.map((key) => run(core, ["MEMORY", "USAGE", key, "SAMPLES", "0"])));
+    return used.reduce<number>((sum, bytes) => sum + (typeof bytes === "number" ? bytes : 0), 0);
+  });
+  return { ...core.counts, entries: keys.length, bytes: sizes.reduce((sum, n) => sum + n, 0) };
 }

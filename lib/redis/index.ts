@@ -3,6 +3,7 @@ import { CacheError } from "../errors.ts";
 import type { Cache, CacheOptions } from "../types.ts";
 import { createRedisView } from "./cache.ts";
 import { connectOwnClient, loadRedis, type RedisClientLike } from "./connection.ts";
+import { newCounts, type RedisCore } from "./core.ts";
 
 export type { RedisClientLike } from "./connection.ts";
 
@@ -64,6 +65,20 @@ export async function openRedisCache<T = unknown>(opts: RedisCacheOptions): Prom
     if (!client.isReady) throw new CacheError("CACHE_UNAVAILABLE", "the client given is not connected: call its connect() first");
     used = client;
   }
-  const core = { redis, client: used, release, prefix, now, codec, defaultTtl, commandTimeoutMs, expiryGraceMs, closed: false };
+  const core: RedisCore = {
+    redis,
+    client: used,
+    release,
+    prefix,
+    now,
+    codec,
+    defaultTtl,
+    commandTimeoutMs,
+    expiryGraceMs,
+    closed: false,
+    counts: newCounts(),
+    pending: new Map(),
+    claims: new Map(),
+  };
   return createRedisView<T>(core, namespace);
 }

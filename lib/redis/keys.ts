@@ -34,6 +34,25 @@ export function redisKey(head: Buffer, key: string): Buffer {
   return Buffer.concat([head, wtf8Encode(key)]);
 }
 
+// The library's own records of a key sit beside it in its namespace (so in its hash slot), marked by a
+// byte WTF-8 never produces: getOrSet's claim (0xFF) and the last computation's duration (0xFE).
+const CLAIM_MARK = 0xff;
+const TIMING_MARK = 0xfe;
+
+export function claimKey(head: Buffer, key: string): Buffer {
+  return Buffer.concat([head, Buffer.of(CLAIM_MARK), wtf8Encode(key)]);
+}
+
+export function timingKey(head: Buffer, key: string): Buffer {
+  return Buffer.concat([head, Buffer.of(TIMING_MARK), wtf8Encode(key)]);
+}
+
+/** Whether a key of this cache is an entry, not one of the library's own records. */
+export function isEntryKey(stored: Buffer): boolean {
+  const end = stored.indexOf(CLOSE);
+  return end + 1 >= stored.length || stored[end + 1]! < TIMING_MARK;
+}
+
 /** The logical key of a Redis key of the namespace whose head is `head`. */
 export function logicalKey(head: Buffer, stored: Buffer): string {
   return wtf8Decode(stored.subarray(head.length));

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
 import { openLmdbCache } from "../../lib/index.ts";
-import type { Cache, Millis } from "../../lib/types.ts";
+import type { Millis } from "../../lib/types.ts";
+import type { LevelCacheApi } from "../reference/level-cache.ts";
 import { openReferenceLevelCache } from "../reference/level-cache.ts";
 import { type Differences, LEVEL_CACHE_DIFFERENCES, LMDB_CACHE_DIFFERENCES, type OpenOptions } from "../suite/differences.ts";
 import { type Outcome, outcome } from "../suite/suite.ts";
@@ -171,7 +172,7 @@ export const programArb: fc.Arbitrary<Program> = fc.record(
 
 export const CLOCK_START = 1_700_000_000_000;
 
-export type Backend = { name: string; open: (opts: OpenOptions) => Promise<Cache<unknown>>; differences: Differences };
+export type Backend = { name: string; open: (opts: OpenOptions) => Promise<LevelCacheApi<unknown>>; differences: Differences };
 
 export const BACKENDS: readonly Backend[] = [
   { name: "reference level-cache", open: openReferenceLevelCache, differences: LEVEL_CACHE_DIFFERENCES },
@@ -189,7 +190,7 @@ function value(v: Value): unknown {
 
 const ttl = (t: Ttl | undefined): number | undefined => (t === undefined ? undefined : Number(t));
 
-async function execute(command: Command, views: ReadonlyArray<Cache<unknown>>): Promise<Outcome> {
+async function execute(command: Command, views: ReadonlyArray<LevelCacheApi<unknown>>): Promise<Outcome> {
   const at = (index: number) => views[index % views.length]!;
   switch (command.op) {
     case "get":
@@ -256,8 +257,8 @@ export async function runProgram(program: Program, tally?: DivergenceTally, back
     backend,
     path: join(base, String(index)),
     model: new CacheModel(backend.differences, program.defaultTtlMs),
-    cache: undefined as Cache<unknown> | undefined,
-    views: [] as Array<Cache<unknown>>,
+    cache: undefined as LevelCacheApi<unknown> | undefined,
+    views: [] as Array<LevelCacheApi<unknown>>,
   }));
   const open = async (run: (typeof runs)[number]) => {
     const opts = { path: run.path, namespace: program.namespace, now };

@@ -7,8 +7,8 @@
  * the expected result. As a script it writes one to disk:
  *   tsx test/migrate/dataset.ts --out <dir> [--entries 100000] [--seed 1]
  */
-import type { Cache } from "../../lib/types.ts";
-import { openReferenceLevelCache } from "../reference/level-cache.ts";
+
+import { type LevelCacheApi, openReferenceLevelCache } from "../reference/level-cache.ts";
 import { parseCommandLine } from "../../harness/shared/args.ts";
 
 export type DataSetEntry = { namespace: string; key: string; value: unknown; expiry: number | undefined };
@@ -118,7 +118,7 @@ export function* generateDataSet(count: number, seed: number, now: number): Gene
 export async function writeDataSet(path: string, count: number, seed: number, now: number): Promise<number> {
   const root = await openReferenceLevelCache<unknown>({ path, now: () => now });
   try {
-    const views = new Map<string, Cache<unknown>>();
+    const views = new Map<string, LevelCacheApi<unknown>>();
     for (const ns of NAMESPACES) views.set(namespaceOf(ns.path), ns.path.reduce((view, name) => view.withNamespace(name), root));
     const pending = new Map<string, Array<{ type: "put"; key: string; value: unknown; ttlMs?: number }>>();
     const flush = async (namespace: string) => {

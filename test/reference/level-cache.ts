@@ -10,6 +10,11 @@
 import { Level } from "level";
 import type { Cache, Millis } from "../../lib/types.ts";
 
+/** level-cache's members: what the library's Cache has besides its additions, and all the reference has. */
+export type LevelCacheApi<T> = Readonly<
+  Omit<Cache<T>, "getOrSet" | "clear" | "stats" | "withNamespace"> & { withNamespace: (ns: string) => LevelCacheApi<T> }
+>;
+
 export type ReferenceLevelCacheOptions = Readonly<{
   path: string;
   defaultTtlMs?: Millis;
@@ -37,13 +42,13 @@ export function isLevelCacheExpired(envelope: LevelCacheEnvelope, now: number): 
 }
 
 /** Opens the reference level-cache at `opts.path`: one opener at a time, like level-cache. */
-export async function openReferenceLevelCache<T = unknown>(opts: ReferenceLevelCacheOptions): Promise<Cache<T>> {
+export async function openReferenceLevelCache<T = unknown>(opts: ReferenceLevelCacheOptions): Promise<LevelCacheApi<T>> {
   const db: Db = new Level<string, LevelCacheEnvelope>(opts.path, { keyEncoding: "utf8", valueEncoding: "json" });
   await db.open();
   return referenceView<T>(db, opts.namespace ?? "", opts.defaultTtlMs, opts.now ?? Date.now);
 }
 
-function referenceView<T>(db: Db, namespace: string, defaultTtlMs: Millis | undefined, now: () => number): Cache<T> {
+function referenceView<T>(db: Db, namespace: string, defaultTtlMs: Millis | undefined, now: () => number): LevelCacheApi<T> {
   const stored = (key: string) => levelCacheStoredKey(namespace, key);
 
   const envelope = (value: T, ttlMs: Millis | undefined): LevelCacheEnvelope =>

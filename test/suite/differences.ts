@@ -1,6 +1,7 @@
 // What a backend tells the behaviour suite: how to open it, and which of the documented differences
 // from level-cache it has.
-import type { Cache, Millis } from "../../lib/types.ts";
+import type { Millis } from "../../lib/types.ts";
+import type { LevelCacheApi } from "../reference/level-cache.ts";
 
 export type OpenOptions = Readonly<{ path: string; defaultTtlMs?: Millis; namespace?: string; now?: () => number }>;
 
@@ -54,6 +55,6 @@ export const REDIS_CACHE_DIFFERENCES: Differences = Object.freeze({ ...LMDB_CACH
 
 export type BackendManifest = Readonly<{
   name: string;
-  open: <T = unknown>(opts: OpenOptions) => Promise<Cache<T>>;
+  open: <T = unknown>(opts: OpenOptions) => Promise<LevelCacheApi<T>>;
   differences: Differences;
 }>;

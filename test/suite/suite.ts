@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { errorCode } from "../../harness/shared/error-code.ts";
-import type { Cache } from "../../lib/types.ts";
+import type { LevelCacheApi } from "../reference/level-cache.ts";
 import type { BackendManifest, OpenOptions } from "./differences.ts";
 
 /** What a call did: resolved with a value, or rejected with a code. */
@@ -39,14 +39,14 @@ export function suite(backend: BackendManifest): void {
   /** The cache directory of the test, and a second one. */
   let dir: string;
   let other: string;
-  let opened: Array<Cache<unknown>>;
+  let opened: Array<LevelCacheApi<unknown>>;
   const clock = { t: 0 };
   const now = () => clock.t;
 
   /** Opens the backend in this test's directory, on the test clock unless `now` is given. */
-  const open = async <T = unknown>(opts: Partial<OpenOptions> = {}): Promise<Cache<T>> => {
+  const open = async <T = unknown>(opts: Partial<OpenOptions> = {}): Promise<LevelCacheApi<T>> => {
     const cache = await backend.open<T>({ path: dir, now, ...opts });
-    opened.push(cache as Cache<unknown>);
+    opened.push(cache as LevelCacheApi<unknown>);
     return cache;
   };
 

@@ -1,0 +1,156 @@
+import type { RootDatabase } from "./engine/index.ts";
+import { decodePayload, isPlainPayload, readHead } from "./codec.ts";
+import { closedError } from "./checks.ts";
+import { clearDeadReaders, type SharedEnv } from "./env.ts";
+import { CacheError, engineFailure } from "./errors.ts";
+import type { StoredKey } from "./keys.ts";
+import { MISS, type ReadCache, type ReadSpace } from "./read-cache.ts";
+import type { SizeBound } from "./size-bound.ts";
+import { isExpired } from "./ttl.ts";
+import type { Millis, ValueCodec } from "./types.ts";
+
+// What the views of one open share, and the reads and writes every member is made of.
+
+/** What every view of one open shares: the environment, the settings, and whether it was closed. */
+export type Core = {
+  readonly env: SharedEnv;
+  readonly db: RootDatabase<Buffer, Buffer>;
+  readonly now: () => number;
+  readonly codec: ValueCodec;
+  readonly defaultTtl: Millis | undefined;
+  readonly bound: SizeBound | undefined;
+  /** Decoded values of records read more than once; undefined when turned off. */
+  readonly reads: ReadCache | undefined;
+  closed: boolean;
+  /** This open's counts, for stats(). */
+  readonly counts: Counts;
+  /** getOrSet calls of this open in progress, by stored key: later calls for the key share them. */
+  readonly pending: Map<string, Promise<unknown>>;
+  /** Claims this open holds, by lease key (latin1) to token: released at close. */
+  readonly claims: Map<string, number>;
+};
+
+export type Counts = { hits: number; misses: number; sets: number; deletes: number; expiredOnRead: number; computes: number };
+
+export function newCounts(): Counts {
+  return { hits: 0, misses: 0, sets: 0, deletes: 0, expiredOnRead: 0, computes: 0 };
+}
+
+// Each fresh snapshot makes lmdb-js schedule a timer. A loop of awaited gets that never lets the event
+// loop turn would pile those timers up without bound (a million gets, a million timers), so every so
+// many gets one of them waits for a turn of the event loop, and the timers run.
+const READS_PER_TURN = 1024;
+let readsSinceTurn = 0;
+
+/** Once every READS_PER_TURN reads: a promise of the event loop's next turn, to be awaited. */
+export function dueTurn(): Promise<void> | undefined {
+  if (++readsSinceTurn < READS_PER_TURN) return undefined;
+  readsSinceTurn = 0;
+  return new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/**
+ * The record under a stored key, as a view of lmdb-js's reused read buffer: valid until the next read.
+ * (That buffer reports its length through an own property, so it is cut to a plain view first.)
+ */
+export function peek(db: RootDatabase<Buffer, Buffer>, stored: Buffer): Buffer | undefined {
+  const record = db.getBinaryFast(stored);
+  return record === undefined ? undefined : record.subarray(0, record.length);
+}
+
+export function checkOpen(core: Core): void {
+  if (core.closed) throw closedError();
+}
+
+/** An engine error seen after close() is the close's doing; any other is an I/O failure. */
+export function engineError(core: Core, error: unknown): CacheError {
+  return engineFailure(error, core.closed ? "CACHE_CLOSED" : "CACHE_IO", "storage engine failed");
+}
+
+export function write<R>(core: Core, work: () => R): R {
+  try {
+    clearDeadReaders(core.env);
+    return core.db.transactionSync(work);
+  } catch (error) {
+    throw engineError(core, error);
+  }
+}
+
+/** Within a write transaction: a hashed slot may only be taken by the key it was hashed from. */
+export function claimSlot(db: RootDatabase<Buffer, Buffer>, key: StoredKey): void {
+  if (key.full === undefined) return;
+  const current = peek(db, key.stored);
+  if (current === undefined) return;
+  const owner = readHead(current).full;
+  if (owner === undefined || !owner.equals(key.full)) {
+    throw new CacheError("CACHE_KEY_COLLISION", "two long keys share a hashed slot; the write was refused");
+  }
+}
+
+/** The slot holds this exact key (always true for inline keys, checked for hashed ones). */
+export function ownsSlot(key: StoredKey, full: Buffer | undefined): boolean {
+  return key.full === undefined || (full !== undefined && full.equals(key.full));
+}
+
+/** Delete an expired record only if it is still byte for byte what was read: a fresh write survives. */
+export function deleteIfUnchanged(core: Core, stored: Buffer, seen: Buffer): boolean {
+  const { db } = core;
+  return db.transactionSync(() => {
+    const current = peek(db, stored);
+    if (current === undefined || !current.equals(seen)) return false;
+    db.removeSync(stored);
+    return true;
+  });
+}
+
+export function expireQuietly(core: Core, stored: Buffer, seen: Buffer): void {
+  try {
+    deleteIfUnchanged(core, stored, seen);
+  } catch {
+    // The entry reads as missing either way; a later read or sweep retries the delete.
+  }
+}
+
+
+/** Where reads that are not counted count. */
+const uncounted = newCounts();
+
+/** A live entry that a read found: its value and its expiry. */
+export type Found = { value: unknown; expiry: number | undefined };
+
+/**
+ * The live entry under a key, from a fresh snapshot (a write another process finished before this
+ * call is seen); an expired one is deleted if unchanged, and reads as missing. A caller's read is
+ * counted in stats(); getOrSet's looks while it waits are not.
+ */
+export function readEntry(core: Core, slot: StoredKey, key: string, kept: ReadSpace | undefined, counted: boolean): Found | undefined {
+  const { db } = core;
+  const counts = counted ? core.counts : uncounted;
+  let record: Buffer | undefined;
+  try {
+    db.resetReadTxn();
+    record = peek(db, slot.stored);
+  } catch (error) {
+    throw engineError(core, error);
+  }
+  if (record === undefined) {
+    counts.misses++;
+    return undefined;
+  }
+  const head = readHead(record);
+  if (!ownsSlot(slot, head.full)) {
+    counts.misses++;
+    return undefined;
+  }
+  if (isExpired(head.expiry, core.now())) {
+    counts.misses++;
+    counts.expiredOnRead++;
+    expireQuietly(core, slot.stored, Buffer.from(record));
+    return undefined;
+  }
+  counts.hits++;
+  if (kept === undefined || !isPlainPayload(head)) return { value: decodePayload(record, head), expiry: head.expiry };
+  const value = kept.hit(key, record);
+  if (value !== MISS) return { value, expiry: head.expiry };
+  return { value: kept.remember(key, record, decodePayload(record, head)), expiry: head.expiry };
+}
