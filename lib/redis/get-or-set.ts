@@ -23,11 +23,24 @@ return 1`;
 
 type Keys = { value: Buffer; claim: Buffer; timing: Buffer };
 
-/** Claims the key for `leaseMs` unless another caller holds it: the token, or undefined. */
+/**
+ * Claims the key for `leaseMs` unless another caller holds it: the token, or undefined. The claim is
+ * registered before it is sent, so that a close() meanwhile drops it: one connection keeps its commands
+ * in order, so that drop runs after the claim.
+ */
 async function tryClaim(core: RedisCore, keys: Keys, settings: Settings): Promise<Buffer | undefined> {
   const token = randomBytes(16);
-  const reply = await run(core, ["SET", keys.claim, token, "NX", "PX", String(Math.max(1, Math.ceil(settings.lease)))]);
-  return reply === null ? undefined : token;
+  const id = keys.claim.toString("latin1");
+  core.claims.set(id, token);
+  try {
+    const reply = await run(core, ["SET", keys.claim, token, "NX", "PX", String(Math.max(1, Math.ceil(settings.lease)))]);
+    if (reply !== null) return token;
+  } catch (error) {
+    core.claims.delete(id);
+    throw error;
+  }
+  core.claims.delete(id);
+  return undefined;
 }
 
 /** Drops the claim if it is still ours: after a failed computation, or at close. */
@@ -43,8 +56,6 @@ function timingRecord(expiry: number, ms: number): Buffer {
 }
 
 async function computeAsOwner<T>(core: RedisCore, keys: Keys, token: Buffer, key: string, compute: (key: string) => T | Promise<T>, settings: Settings): Promise<T> {
-  const id = keys.claim.toString("latin1");
-  core.claims.set(id, token);
   try {
     const started = performance.now();
     core.counts.computes++;
@@ -69,7 +80,7 @@ async function computeAsOwner<T>(core: RedisCore, keys: Keys, token: Buffer, key
     if (stored === 1) core.counts.sets++;
     return value;
   } finally {
-    core.claims.delete(id);
+    core.claims.delete(keys.claim.toString("latin1"));
   }
 }
 
@@ -85,6 +96,7 @@ async function obtain<T>(core: RedisCore, keys: Keys, key: string, compute: (key
       const found = await readEntry(core, keys.value, false);
       if (found === undefined) return computeAsOwner(core, keys, token, key, compute, settings);
       await release(core, keys.claim, token);
+      core.claims.delete(keys.claim.toString("latin1"));
       return found.value as T;
     }
     const left = deadline - performance.now();
