@@ -162,6 +162,16 @@ describe("getOrSet", () => {
     await second.close();
   });
 
+  it("drops its claim when the computed value cannot be stored, so the next caller computes at once", async () => {
+    const path = tempDir();
+    const cache = await openLmdbCache<unknown>({ path });
+    const other = await openLmdbCache<unknown>({ path });
+    await expect(cache.getOrSet("k", async () => () => "a function", { leaseMs: 600_000 })).rejects.toMatchObject({ code: "CACHE_INVALID_VALUE" });
+    expect(await other.getOrSet("k", async () => "stored", { waitMs: 0 })).toBe("stored");
+    await other.close();
+    await cache.close();
+  });
+
   it("rejects with CACHE_TIMEOUT when waitMs passes, and writes nothing", async () => {
     const path = tempDir();
     const first = await openLmdbCache<string>({ path });

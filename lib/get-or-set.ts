@@ -2,7 +2,7 @@ import { decodePayload, encodeRecord, readHead, withFullKey } from "./codec.ts";
 import { checkKey } from "./checks.ts";
 import { checkOpen, claimSlot, type Core, engineError, type Found, ownsSlot, peek, readEntry, write } from "./core.ts";
 import { CacheError } from "./errors.ts";
-import { fullKey, leaseKey, type StoredKey, storedKey } from "./keys.ts";
+import { fullKey, leaseKey, type StoredKey, storedKey, transientFullKey } from "./keys.ts";
 import { decodeLease, encodeClaim, encodeTiming, isClaimOf } from "./lease.ts";
 import { isGone, thisOwner } from "./owner.ts";
 import type { ReadSpace } from "./read-cache.ts";
@@ -137,19 +137,19 @@ async function computeAsOwner<T>(core: Core, slot: StoredKey, lease: Buffer, tok
   try {
     const started = performance.now();
     core.counts.computes++;
-    let value: T;
     try {
-      value = await compute(key);
+      const value = await compute(key);
+      checkOpen(core);
+      const expiry = expiryOf(settings.ttl, core.now());
+      const record = withFullKey(encodeRecord(value, core.codec, expiry), slot.full);
+      // A claim that was lost (its lease ended, another caller took over) stores nothing: the new owner does.
+      if (finish(core, slot, lease, token, record, expiry, performance.now() - started, settings.beta > 0)) core.counts.sets++;
+      return value;
     } catch (error) {
+      // compute failed, or its value cannot be stored (unstorable, no room): the next caller tries.
       if (!core.closed) release(core, lease, token);
       throw error;
     }
-    checkOpen(core);
-    const expiry = expiryOf(settings.ttl, core.now());
-    const record = withFullKey(encodeRecord(value, core.codec, expiry), slot.full);
-    // A claim that was lost (its lease ended, another caller took over) stores nothing: the new owner does.
-    if (finish(core, slot, lease, token, record, expiry, performance.now() - started, settings.beta > 0)) core.counts.sets++;
-    return value;
   } finally {
     core.claims.delete(id);
   }
@@ -222,8 +222,10 @@ export async function getOrSet<T>(
   checkOpen(core);
   checkKey(key);
   const settings = checkSettings(core, compute, opts);
+  // A hit, the common case, reads through the reused key buffer and allocates no key of its own.
+  const found = readEntry(core, storedKey(transientFullKey(prefix, key)), key, kept, true);
+  if (found !== undefined && settings.beta === 0) return found.value as T;
   const slot = storedKey(fullKey(prefix, key));
-  const found = readEntry(core, slot, key, kept, true);
   const id = slot.stored.toString("latin1");
   const shared = core.pending.get(id) as Promise<T> | undefined;
   if (found !== undefined) {

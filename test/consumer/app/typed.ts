@@ -6,7 +6,9 @@ import {
   type Cache,
   type CacheErrorCode,
   type CacheOptions,
+  type CacheStats,
   ERROR_CODES,
+  type GetOrSetOptions,
   isCacheError,
   type MigrateSummary,
   openLevelCache,
@@ -33,6 +35,13 @@ await users.batch(ops);
 const ada: User | undefined = await users.get("ada");
 let visits = 0;
 for await (const [, user] of users.entries()) visits += user.visits;
+const once: GetOrSetOptions = { ttlMs: 1000, leaseMs: 5000, waitMs: 5000 };
+const cyd: User = await users.getOrSet("cyd", async (key) => ({ name: key, visits: 4 }), once);
+// @ts-expect-error compute must give a User
+await users.getOrSet("bad", async () => 1);
+visits += cyd.visits;
+await users.del("cyd");
+const stats: CacheStats = await root.stats();
 
 let code: CacheErrorCode | undefined;
 try {
@@ -48,4 +57,4 @@ const sameOpen: typeof openLmdbCache = openLevelCache;
 const redisOptions: RedisCacheOptions = { url: "redis://127.0.0.1:6379", prefix: "app", namespace: "users", commandTimeoutMs: 500 };
 const openRedis: (opts: typeof redisOptions) => Promise<Cache<User>> = openRedisCache<User>;
 await resetCache(options.path);
-console.log(JSON.stringify({ ada: ada?.name, visits, code, known: ERROR_CODES.includes(code!), entries: verified.entries, describe: typeof describe, sameOpen: sameOpen === openLmdbCache, redis: typeof openRedis }));
+console.log(JSON.stringify({ ada: ada?.name, visits, computes: stats.computes, code, known: ERROR_CODES.includes(code!), entries: verified.entries, describe: typeof describe, sameOpen: sameOpen === openLmdbCache, redis: typeof openRedis }));
