@@ -24,8 +24,8 @@ async function scanKeys(core: RedisCore, head: Buffer): Promise<Buffer[]> {
 
 /** The records of `keys` in order, `undefined` for keys gone since they were listed. */
 async function readRecords(core: RedisCore, keys: Buffer[]): Promise<Array<Buffer | undefined>> {
-  // One GET per key rather than MGET: node-redis pipelines them, and keys of different namespaces may
-  // live in different cluster slots.
+  // One GET per key rather than MGET: node-redis pipelines them, and keys of different namespaces (a
+  // sweep reads every namespace) may live in different cluster slots.
   const records = await Promise.all(keys.map((key) => run(core, ["GET", key])));
   return records.map((record) => (record === null ? undefined : (record as Buffer)));
 }
@@ -109,10 +109,11 @@ async function* entries<T>(core: RedisCore, head: Buffer, opts: unknown): AsyncG
   let counted = 0;
   for (let at = 0; at < keys.length && counted < limit; at += CHUNK) {
     const chunk = keys.slice(at, at + CHUNK);
-    const records = await readRecords(core, chunk);
+    // One MGET a chunk: the namespace's keys share a hash slot, and a chunk's values are of one moment.
+    const records = (await run(core, ["MGET", ...chunk])) as Array<Buffer | null>;
     for (const [index, record] of records.entries()) {
       checkOpen(core);
-      if (record === undefined) continue;
+      if (record === null) continue;
       if (counted >= limit) return;
       counted++;
       const parts = readHead(record);
