@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type Cache, openLmdbCache } from "./index.ts";
-import { tempDir } from "./test-support.ts";
-
-async function keysOf(cache: Cache<unknown>): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const [key] of cache.entries()) keys.push(key);
-  return keys;
-}
+import { openLmdbCache } from "./index.ts";
+import { keysOf, tempDir } from "./test-support.ts";
 
 describe("namespaces", () => {
   it("joins nested namespaces with '/', keeps the default TTL and does not change the parent", async () => {

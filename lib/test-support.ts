@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { execaSync } from "execa";
 import fc from "fast-check";
 import { afterEach } from "vitest";
+import type { Cache } from "./types.ts";
 
 const made: string[] = [];
 
@@ -28,6 +29,13 @@ export function fixture(name: string): string {
 /** Writes raw bytes under a raw stored key from another process, as damage or a foreign writer would. */
 export function rawPut(path: string, key: Buffer, record: Buffer): void {
   execaSync("node", ["--import", "tsx", fixture("raw-put.ts"), path, key.toString("hex"), record.toString("hex")]);
+}
+
+/** The keys a view's `entries()` yields, in its order. */
+export async function keysOf(cache: Cache<unknown>): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const [key] of cache.entries()) keys.push(key);
+  return keys;
 }
 
 /** A clock the test moves by hand. */

@@ -8,7 +8,8 @@
 // Under both package managers: an ES module app, a CommonJS app (require), and strict TypeScript 5
 // apps (--module nodenext, ESM and CommonJS; --moduleResolution bundler) compile without
 // skipLibCheck or @types/node and run (the Redis entry's types too; its open without `redis` installed
-// rejects with CACHE_MISSING_DEPENDENCY); the lmdb-cache command runs (help, verify, and migrate: first
+// rejects with CACHE_MISSING_DEPENDENCY); keyv runs on the package's keyv entry (which loads without
+// keyv installed) and compiles against it; the lmdb-cache command runs (help, verify, and migrate: first
 // without `level`, then from a level-cache store once the app installs `level`).
 // Prints the tarball's size, its installed size and the install's time. Needs the npm registry.
 // Usage: node test/consumer/run.mjs [--keep]
@@ -95,8 +96,10 @@ function typeScript(app, config) {
   const compiled = attempt(process.execPath, [join("node_modules", "typescript", "bin", "tsc"), "-p", `tsconfig.${config}.json`], app);
   if (compiled.status !== 0) return [[`tsc -p tsconfig.${config}.json`, { ok: false, detail: compiled.stdout || compiled.stderr }]];
   const esm = attempt(process.execPath, [join(`out-${config}`, "typed.js"), join(app, `typed-${config}`)], app);
+  const keyv = attempt(process.execPath, [join(`out-${config}`, "typed-keyv.js"), join(app, `typed-keyv-${config}`)], app);
   const outcomes = [
     ["ES module", { ok: esm.stdout === '{"ada":"Ada","visits":7,"computes":1,"code":"CACHE_INVALID_KEY","known":true,"entries":2,"describe":"function","sameOpen":true,"redis":"function"}', detail: JSON.stringify(esm) }],
+    ["keyv", { ok: keyv.stdout === '{"page":"/","code":"CACHE_CLOSED"}', detail: JSON.stringify(keyv) }],
   ];
   if (config === "nodenext") {
     const cjs = attempt(process.execPath, [join("out-nodenext", "typed-cjs.cjs"), join(app, "typed-cjs")], app);
@@ -115,12 +118,18 @@ function typeScriptChecks(app, where) {
 
 /**
  * The checks every application passes, whichever package manager installed the package into it;
- * `bin` is how that manager runs the package's command (npx, pnpm exec). Needs typescript@5 there.
+ * `bin` is how that manager runs the package's command (npx, pnpm exec). Needs typescript@5 and keyv@5 there.
  */
 function everyApp(app, where, bin) {
   check(`${where}two processes write one cache at once and a third reads every entry back`, twoWriters(app));
   check(`${where}a worker thread opens and closes the cache the main thread holds`, /worker thread: 50/.test(node(app, "threads.mjs", join(app, "threaded"))));
   check(`${where}the application's lmdb-js and the cache work side by side in one process`, /1000 of 1000/.test(node(app, "neighbours.mjs", join(app, "app-db-2"), join(app, "cache-2"))));
+  const keyv = attempt(process.execPath, ["keyv.mjs", join(app, "keyv-cache")], app);
+  check(
+    `${where}keyv with the package's keyv store sets, gets, iterates and clears a namespace, and rejects after disconnect`,
+    keyv.stdout === '{"value":{"from":"keyv"},"bytes":"bytes","keys":["a","b"],"cleared":true,"closed":"CACHE_CLOSED"}',
+    JSON.stringify(keyv),
+  );
   const required = commonJs(app);
   check(`${where}a CommonJS app require()s the package, opens, sets and gets`, required.ok, required.detail);
   typeScriptChecks(app, where);
@@ -149,7 +158,9 @@ try {
   check("installing leaves every file of lmdb-js as it was", treeDigest(join(app, "node_modules", "lmdb")) === lmdbBefore);
   const after = node(app, "app-db.mjs", "read", join(app, "app-db"));
   check("the application's own lmdb-js database, written before, reads back after, on lmdb-js's own engine", after === before && /0\.9\.90/.test(after), after);
-  npm(app, "typescript@5");
+  const keyvEntry = attempt(process.execPath, ["--input-type=module", "-e", 'console.log(typeof (await import("@promethean/lmdb-cache/keyv")).KeyvLmdbCache)'], app);
+  check("the keyv entry loads without keyv installed (an optional peer dependency)", keyvEntry.stdout === "function", JSON.stringify(keyvEntry));
+  npm(app, "typescript@5", "keyv@5");
   everyApp(app, "", ["npx", "--no", "--"]);
   check("the application's database still reads back", node(app, "app-db.mjs", "read", join(app, "app-db")) === before);
 
@@ -192,7 +203,7 @@ try {
   const pnpmApp = newApp("pnpm");
   const pnpmInstalled = timed(() => run("pnpm", ["add", tarball, `lmdb@${LMDB_JS}`, "--reporter=silent"], pnpmApp));
   console.log(`pnpm add of the tarball and lmdb-js (default settings): ${pnpmInstalled.seconds.toFixed(1)} s`);
-  run("pnpm", ["add", "typescript@5", "--reporter=silent"], pnpmApp);
+  run("pnpm", ["add", "typescript@5", "keyv@5", "--reporter=silent"], pnpmApp);
   everyApp(pnpmApp, "under pnpm's defaults, ", ["pnpm", "exec"]);
   console.log(`consumer: ${checks} passed, 0 failed`);
 } catch (error) {

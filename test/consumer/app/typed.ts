@@ -37,8 +37,9 @@ let visits = 0;
 for await (const [, user] of users.entries()) visits += user.visits;
 const once: GetOrSetOptions = { ttlMs: 1000, leaseMs: 5000, waitMs: 5000 };
 const cyd: User = await users.getOrSet("cyd", async (key) => ({ name: key, visits: 4 }), once);
-// @ts-expect-error compute must give a User
-await users.getOrSet("bad", async () => 1);
+// A type check only, never called: compute must give a User.
+// @ts-expect-error a number is not a User
+export const wrongCompute = () => users.getOrSet("bad", async () => 1);
 visits += cyd.visits;
 await users.del("cyd");
 const stats: CacheStats = await root.stats();

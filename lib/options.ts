@@ -1,0 +1,49 @@
+import { DEFAULT_FILE_MODE } from "./env.ts";
+import { CacheError } from "./errors.ts";
+import { DEFAULT_READ_CACHE_BYTES } from "./read-cache.ts";
+import { checkCommonOptions, option } from "./checks.ts";
+import type { CacheOptions, Durability, Millis, ValueCodec } from "./types.ts";
+
+/** Open options with every default filled in, checked. */
+export type CheckedOptions = {
+  path: string;
+  namespace: string;
+  now: () => number;
+  defaultTtl: Millis | undefined;
+  codec: ValueCodec;
+  durability: Durability;
+  maxSizeBytes: number | undefined;
+  readCacheBytes: number;
+  mode: number;
+};
+
+/**
+ * Checks open options without touching the filesystem, so that a caller which opens later (the keyv
+ * store opens on first use) can refuse bad options at once. `what` names the caller in the messages.
+ */
+export function checkOptions(given: unknown, what = "openLmdbCache"): CheckedOptions {
+  if (typeof given !== "object" || given === null) {
+    throw new CacheError("CACHE_INVALID_OPTION", `${what} takes an options object`);
+  }
+  const opts = given as CacheOptions;
+  const { path } = opts;
+  if (typeof path !== "string" || path === "") {
+    throw new CacheError("CACHE_INVALID_PATH", "path must be a non-empty string");
+  }
+  const { namespace, now, defaultTtl, codec } = checkCommonOptions(opts, what);
+  const durability = option<Durability>(opts.durability, "durability", ["process", "fsync"], "process");
+  const { maxSizeBytes } = opts;
+  if (maxSizeBytes !== undefined && !(typeof maxSizeBytes === "number" && maxSizeBytes > 0 && Number.isFinite(maxSizeBytes))) {
+    throw new CacheError("CACHE_INVALID_OPTION", "maxSizeBytes must be a positive finite number of bytes");
+  }
+  const { readCacheBytes = DEFAULT_READ_CACHE_BYTES } = opts;
+  if (!(typeof readCacheBytes === "number" && readCacheBytes >= 0 && Number.isFinite(readCacheBytes))) {
+    throw new CacheError("CACHE_INVALID_OPTION", "readCacheBytes must be a finite number of bytes, 0 or more");
+  }
+  const { mode = DEFAULT_FILE_MODE } = opts;
+  // The owner must be able to read and write the files it creates; nothing beyond permission bits.
+  if (!(Number.isInteger(mode) && mode >= 0 && mode <= 0o777 && (mode & 0o600) === 0o600)) {
+    throw new CacheError("CACHE_INVALID_OPTION", "mode must be permission bits (0 to 0o777) that let the owner read and write");
+  }
+  return { path, namespace, now, defaultTtl, codec, durability, maxSizeBytes, readCacheBytes, mode };
+}
