@@ -105,6 +105,17 @@ describeRedis("Redis getOrSet, clear and stats", (server) => {
     expect(await cache.getOrSet("k", compute)).toBe("v3");
   });
 
+  it("early refresh needs a timing and a free claim: without either, the live value is returned as it is", async () => {
+    const cache = await open();
+    await cache.set("plain", "set");
+    expect(await cache.getOrSet("plain", () => "computed", { earlyRefresh: 1, random: () => 0 })).toBe("set");
+    let n = 0;
+    expect(await cache.getOrSet("k", () => `v${++n}`, { ttlMs: 60_000, earlyRefresh: 1 })).toBe("v1");
+    await foreignClaim("k", 60_000);
+    expect(await cache.getOrSet("k", () => `v${++n}`, { ttlMs: 60_000, earlyRefresh: 1, random: () => 0 })).toBe("v1");
+    expect(n).toBe(1);
+  });
+
   it("clear removes the view's namespace only, claims included; stats counts this open and the cache's entries", async () => {
     const root = await open();
     const users = root.withNamespace("users");
