@@ -138,4 +138,19 @@ describeRedis("Redis faults", () => {
     await cache.set("k", 3);
     expect(await cache.get("k")).toBe(3);
   });
+
+  it("a call still waiting for a stopped server when the cache closes rejects with CACHE_CLOSED, and close ends within commandTimeoutMs", async () => {
+    const server = await start();
+    const cache = await openRedisCache<number>({ url: server.url, connectTimeoutMs: CONNECT_MS, commandTimeoutMs: COMMAND_MS });
+    server.pause();
+    try {
+      const pending = timed(() => cache.get("k"));
+      const closing = await timed(() => cache.close());
+      expect(closing).toMatchObject({ code: "resolved" });
+      expect(closing.ms).toBeLessThan(COMMAND_MS + SLACK_MS);
+      expect((await pending).code).toBe("CACHE_CLOSED");
+    } finally {
+      server.resume();
+    }
+  });
 });
