@@ -2,7 +2,8 @@
 import type { ErrorSummary } from "../shared/error-code.ts";
 import type { Op } from "./operations.ts";
 
-export type Backend = "lmdb" | "level";
+export const BACKENDS = ["lmdb", "level", "redis"] as const;
+export type Backend = (typeof BACKENDS)[number];
 
 export type ClientJob = {
   proc: string;
@@ -16,6 +17,8 @@ export type ClientJob = {
   epochOffset: number;
   kill?: { op: number; delayUs: number };
   values?: "json" | "structured";
+  /** The run's redis-server, for the redis backend: the cache is the keys under `cachePath` as prefix. */
+  redisUrl?: string;
 };
 
 
