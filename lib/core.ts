@@ -88,7 +88,7 @@ export function write<R>(core: Core, work: () => R): R {
     const { recency, db } = core;
     return db.transactionSync(() => {
       const result = work();
-      recency.flushInto(db);
+      recency.flushInto(db, core.now());
       return result;
     });
   } catch (error) {

@@ -2,7 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openLmdbCache } from "./index.ts";
-import { RECENCY_TICK_MS } from "./recency.ts";
+import { FIRST_PRECISION_MS } from "./recency.ts";
 import { manualClock, tempDir } from "./test-support.ts";
 
 const BOUND = 1024 * 1024;
@@ -17,7 +17,7 @@ describe("eviction", () => {
     const n = Math.ceil((3 * BOUND) / value.length);
     for (let i = 0; i < n; i++) {
       await cache.set(`k${i}`, value);
-      if (i % 50 === 0) clock.advance(RECENCY_TICK_MS);
+      if (i % 50 === 0) clock.advance(FIRST_PRECISION_MS);
       most = Math.max(most, (await cache.stats()).bytes);
     }
     // Slack: LMDB's page splits within what this process writes between two looks at the page count.
@@ -42,9 +42,9 @@ describe("eviction", () => {
     const cache = await openLmdbCache<string>({ path: tempDir(), maxSizeBytes: BOUND, now: clock.now });
     // Live entries first (the least recently used), then short-lived ones, up to about the low-water mark.
     for (let i = 0; i < 250; i++) await cache.set(`live${i}`, value);
-    clock.advance(RECENCY_TICK_MS);
+    clock.advance(FIRST_PRECISION_MS);
     for (let i = 0; i < 150; i++) await cache.set(`short${i}`, value, { ttlMs: 10 });
-    clock.advance(RECENCY_TICK_MS);
+    clock.advance(FIRST_PRECISION_MS);
     const before = (await cache.stats()).entries;
     let more = 0;
     for (; (await cache.stats()).entries >= before + more; more++) await cache.set(`more${more}`, value);
@@ -61,7 +61,7 @@ describe("eviction", () => {
     for (let i = 0; i < n; i++) {
       await cache.set(`cold${i}`, value);
       if (i % 50 === 0) {
-        clock.advance(RECENCY_TICK_MS);
+        clock.advance(FIRST_PRECISION_MS);
         for (const key of hot) expect(await cache.get(key)).toBe(value);
       }
     }

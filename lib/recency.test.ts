@@ -3,7 +3,7 @@ import { acquireEnv, releaseEnv } from "./env.ts";
 import { indexCount } from "./expiry-index.ts";
 import { openLmdbCache, verifyCache } from "./index.ts";
 import { ACCESS_RECORDS, accessKey, fullKey, namespacePrefix, RECENCY_COUNT_KEY, RECENCY_INDEX, storedKey } from "./keys.ts";
-import { accessTime, RECENCY_TICK_MS, tickOf } from "./recency.ts";
+import { accessTime, FIRST_PRECISION_MS } from "./recency.ts";
 import { manualClock, tempDir } from "./test-support.ts";
 
 const BOUND = 4 * 1024 * 1024;
@@ -25,7 +25,7 @@ function ownRecordCounts(db: Awaited<ReturnType<typeof acquireEnv>>["db"]): { ac
 }
 
 describe("recency", () => {
-  it("never opens a write transaction on a get, and writes the times read later, once per key and tick", async () => {
+  it("never opens a write transaction on a get, and writes the times read later, in one transaction, only when later by the precision", async () => {
     const path = tempDir();
     const clock = manualClock();
     const cache = await openLmdbCache<number>({ path, maxSizeBytes: BOUND, now: clock.now });
@@ -34,22 +34,22 @@ describe("recency", () => {
     const written = clock.now();
     const writes = vi.spyOn(env.db, "transactionSync");
     for (let round = 0; round < 5; round++) {
-      clock.advance(RECENCY_TICK_MS);
+      clock.advance(FIRST_PRECISION_MS);
       for (let i = 0; i < 100; i++) expect(await cache.get(`k${i}`)).toBe(i);
     }
     expect(writes).not.toHaveBeenCalled();
-    expect(storedTime(env.db, "", "k7")).toBe(tickOf(written));
+    expect(storedTime(env.db, "", "k7")).toBe(written);
     // The unref'd timer writes them, in one transaction of its own.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(writes).toHaveBeenCalledTimes(1);
-    expect(storedTime(env.db, "", "k7")).toBe(tickOf(clock.now()));
+    expect(storedTime(env.db, "", "k7")).toBe(clock.now());
     writes.mockRestore();
     // A read then rides on the next write's transaction.
-    clock.advance(RECENCY_TICK_MS);
+    clock.advance(FIRST_PRECISION_MS);
     await cache.get("k8");
     await cache.set("other", 1);
-    expect(storedTime(env.db, "", "k8")).toBe(tickOf(clock.now()));
-    expect(storedTime(env.db, "", "k9")).toBe(tickOf(clock.now() - RECENCY_TICK_MS));
+    expect(storedTime(env.db, "", "k8")).toBe(clock.now());
+    expect(storedTime(env.db, "", "k9")).toBe(clock.now() - FIRST_PRECISION_MS);
     await releaseEnv(env);
     await cache.close();
   });
@@ -63,7 +63,7 @@ describe("recency", () => {
     for (let i = 0; i < 30; i++) await cache.set(`k${i}`, i, i % 3 === 0 ? { ttlMs: 5000 } : undefined);
     for (let i = 0; i < 10; i++) await other.set(`o${i}`, i);
     await cache.batch([{ type: "put", key: "long".repeat(1000), value: 1 }]);
-    clock.advance(RECENCY_TICK_MS);
+    clock.advance(FIRST_PRECISION_MS);
     for (let i = 0; i < 30; i++) await cache.get(`k${i}`);
     await cache.set("flush", 0);
     expect(ownRecordCounts(env.db)).toEqual({ access: 42, index: 42, counted: 84 });
