@@ -1,6 +1,7 @@
 // What the parent and a client process tell each other. The job travels in a file; messages over IPC.
 import type { ErrorSummary } from "../shared/error-code.ts";
 import type { Op } from "./operations.ts";
+import type { CacheBound } from "./scenario.ts";
 
 export type Backend = "lmdb" | "level";
 
@@ -16,6 +17,7 @@ export type ClientJob = {
   epochOffset: number;
   kill?: { op: number; delayUs: number };
   values?: "json" | "structured";
+  bound?: CacheBound;
 };
 
 
