@@ -10,17 +10,19 @@ import type { BenchReport } from "./results.ts";
 import { benchSettings, DEFAULT_SEED } from "./settings.ts";
 import { renderSoak, runSoak, type SoakReport } from "./soak.ts";
 import { renderSweep, runSweepBench, sweepSettings, type SweepReport } from "./sweep.ts";
+import { evictionSettings, type EvictionReport, renderEviction, runEvictionBench } from "./eviction.ts";
 
 // pnpm bench [--quick] [--soak] [--seed N] [--record | --out DIR]   measure, then write JSON, Markdown, SVG
 //   (to .runs/; to the recorded reports/ with --record)
 // pnpm bench --sweep [--quick] [--before REV]                        sweepExpired by cache size, and set, against REV's library
+// pnpm bench --eviction [--quick]                                   get and set with eviction, and lru's hit ratio against an exact LRU
 // pnpm bench --render reports/<name>.json                            re-render a report from its JSON alone
 
 const USAGE =
-  "usage: pnpm bench [--quick | --soak | --sweep [--quick] [--before REV]] [--seed N] [--record | --out DIR] | pnpm bench --render <report.json>";
+  "usage: pnpm bench [--quick | --soak | --sweep [--quick] [--before REV] | --eviction [--quick]] [--seed N] [--record | --out DIR] | pnpm bench --render <report.json>";
 
 async function render(path: string): Promise<string[]> {
-  const report = await readJson<BenchReport | SoakReport | GateReport | SweepReport>(path);
+  const report = await readJson<BenchReport | SoakReport | GateReport | SweepReport | EvictionReport>(path);
   if (report === undefined) throw new Error(`no report at ${path}`);
   const dir = join(path, "..");
   const base = path.replace(/^.*\//, "").replace(/\.json$/, "");
@@ -31,7 +33,9 @@ async function render(path: string): Promise<string[]> {
         ? renderSoak(report, base)
         : report.kind === "sweep"
           ? renderSweep(report, base)
-          : renderGate(report, base);
+          : report.kind === "eviction"
+            ? renderEviction(report, base)
+            : renderGate(report, base);
   return [...(await writeReportFiles(dir, base, undefined, rendered)), await writeReadme(dir)];
 }
 
@@ -40,6 +44,7 @@ async function main(): Promise<void> {
     quick: { type: "boolean", default: false },
     soak: { type: "boolean", default: false },
     sweep: { type: "boolean", default: false },
+    eviction: { type: "boolean", default: false },
     before: { type: "string" },
     seed: { type: "string" },
     record: { type: "boolean", default: false },
@@ -63,6 +68,10 @@ async function main(): Promise<void> {
     const base = values.quick ? "bench-sweep-quick" : "bench-sweep";
     const report = await runSweepBench(sweepSettings(values.quick, seed, values.before), log);
     written = await writeReportFiles(dir, base, report, renderSweep(report, base));
+  } else if (values.eviction) {
+    const base = values.quick ? "bench-eviction-quick" : "bench-eviction";
+    const report = await runEvictionBench(evictionSettings(values.quick, seed), log);
+    written = await writeReportFiles(dir, base, report, renderEviction(report, base));
   } else {
     const settings = benchSettings(values.quick ? "quick" : "full", seed);
     const base = values.quick ? "bench-quick" : "bench";
