@@ -18,6 +18,8 @@ export type Core = {
   readonly db: RootDatabase<Buffer, Buffer>;
   readonly now: () => number;
   readonly codec: ValueCodec;
+  /** Payloads longer than this are compressed. */
+  readonly compressAbove: number;
   readonly defaultTtl: Millis | undefined;
   readonly bound: SizeBound | undefined;
   /** Uses of entries not yet written, with "lru" eviction; undefined otherwise. */

@@ -142,7 +142,7 @@ async function computeAsOwner<T>(core: Core, slot: StoredKey, lease: Buffer, tok
       const value = await compute(key);
       checkOpen(core);
       const expiry = expiryOf(settings.ttl, core.now());
-      const record = withFullKey(encodeRecord(value, core.codec, expiry), slot.full);
+      const record = withFullKey(encodeRecord(value, core.codec, expiry, core.compressAbove), slot.full);
       const room = core.bound?.admit(footprint(slot.stored, record));
       if (room !== undefined) {
         await room;

@@ -12,11 +12,11 @@ export { resetCache } from "./reset.ts";
 export { verifyCache, type VerifyResult } from "./verify.ts";
 export { migrateFromLevel, type MigrateMismatch, type MigrateOptions, type MigrateProgress, type MigrateSummary } from "./migrate.ts";
 export { CacheError, ERROR_CODES, isCacheError, type CacheErrorCode } from "./errors.ts";
-export type { BatchOp, Cache, CacheOptions, CacheStats, Durability, Eviction, GetOrSetOptions, Millis, PutOptions, ValueCodec } from "./types.ts";
+export type { BatchOp, Cache, CacheOptions, CacheStats, Compression, Durability, Eviction, GetOrSetOptions, Millis, PutOptions, ValueCodec } from "./types.ts";
 
 /** Opens (or creates) the cache at `opts.path`; any number of processes may hold it open at once. */
 export async function openLmdbCache<T = unknown>(opts: CacheOptions): Promise<Cache<T>> {
-  const { path, namespace, now, defaultTtl, codec, durability, maxSizeBytes, eviction, readCacheBytes, mode } = checkOptions(opts);
+  const { path, namespace, now, defaultTtl, codec, compressAbove, durability, maxSizeBytes, eviction, readCacheBytes, mode } = checkOptions(opts);
   const env = await acquireEnv(path, durability, mode);
   const hand = newHand();
   const bound =
@@ -30,6 +30,7 @@ export async function openLmdbCache<T = unknown>(opts: CacheOptions): Promise<Ca
     db: env.db,
     now,
     codec,
+    compressAbove,
     defaultTtl,
     bound,
     recency,
