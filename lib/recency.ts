@@ -19,8 +19,12 @@ const MIN_PRECISION_MS = 10;
 const MAX_PRECISION_MS = 60_000;
 /** The precision until an open has looked at the recency index. */
 export const FIRST_PRECISION_MS = 1000;
-/** Read keys an open remembers between two writes of them; reads of further keys go unrecorded meanwhile. */
-const PENDING_KEYS = 4096;
+/**
+ * Read keys an open remembers between two writes of them; reads of further keys go unrecorded
+ * meanwhile. Few, so that the writes stay a small part of the reads' cost however fine the precision:
+ * the keys read most are the likeliest to be among the first read after a flush, and so recorded.
+ */
+const PENDING_KEYS = 256;
 /** The longest a read's time waits in memory when the open writes nothing else. */
 const MAX_FLUSH_MS = 1000;
 
@@ -93,7 +97,7 @@ export class Recency {
   flushInto(db: Db, now: number): void {
     if (this.pending.size === 0) return;
     this.precision = precisionAt(db, now);
-    if (this.written.size > 4 * PENDING_KEYS) this.written.clear();
+    if (this.written.size > 64 * PENDING_KEYS) this.written.clear();
     for (const [id, at] of this.pending) {
       const stored = Buffer.from(id, "latin1");
       if (db.getBinaryFast(stored) !== undefined) touch(db, stored, at, this.precision);

@@ -79,7 +79,8 @@ export function renderEviction(report: EvictionReport, _base: string): RenderedR
     ...provenanceLines(report),
     `- Settings: seed ${settings.seed}; every configuration in a fresh process, the two sides of a row taking turns over ${settings.rounds} rounds of ${settings.ms} ms; ` +
       `median (range). ${settings.keys.toLocaleString("en")} keys of ${settings.valueBytes}-byte values, drawn with Zipf's law (s = 1) for gets; ` +
-      `bound ${settings.boundBytes.toLocaleString("en")} bytes under pressure, 1 GiB (never reached) for "on" and "below"; real clock.`,
+      `bound ${settings.boundBytes.toLocaleString("en")} bytes under pressure, 1 GiB (never reached) for "on" and "below"; real clock, and for gets the entries written 10 minutes ` +
+      "before the timed gets by the cache's clock (a cache in use that long: how often recency is rewritten follows that age).",
     "",
     "## Awaited operations",
     "",
