@@ -209,8 +209,10 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
     close: async () => {
       if (core.closed) return;
       releaseClaims(core);
-      core.recency?.stop();
-      flushRecency(core);
+      if (core.recency !== undefined) {
+        core.recency.stop();
+        flushRecency(core);
+      }
       core.closed = true;
       core.reads?.clear();
       await releaseEnv(core.env);
@@ -301,7 +303,12 @@ async function* entries<T>(core: Core, prefix: Buffer, opts: unknown): AsyncGene
       yield [logicalKey(prefix, full), decodePayload(record, head) as T];
     }
   } finally {
-    source.return(undefined);
+    try {
+      source.return(undefined);
+    } catch {
+      // Its snapshot already ended (a close that first wrote this open's access times): nothing is
+      // left to release, and the error the scan ends with, if any, is the one to report.
+    }
   }
 }
 

@@ -83,6 +83,25 @@ describe("recency", () => {
     await cache.close();
   });
 
+  it("writes the times read at close, and a scan under way then still ends with CACHE_CLOSED", async () => {
+    const path = tempDir();
+    const clock = manualClock();
+    const cache = await openLmdbCache<number>({ path, maxSizeBytes: BOUND, now: clock.now });
+    await cache.batch([
+      { type: "put", key: "a", value: 1 },
+      { type: "put", key: "b", value: 2 },
+    ]);
+    clock.advance(10 * FIRST_PRECISION_MS);
+    await cache.get("a");
+    const scan = cache.entries();
+    expect((await scan.next()).value).toEqual(["a", 1]);
+    await cache.close();
+    await expect(scan.next()).rejects.toMatchObject({ code: "CACHE_CLOSED" });
+    const env = await acquireEnv(path, "process");
+    expect(storedTime(env.db, "", "a")).toBe(clock.now());
+    await releaseEnv(env);
+  });
+
   it("keeps no recency for expiry-first, none, or an unbounded cache", async () => {
     for (const opts of [{ maxSizeBytes: BOUND, eviction: "expiry-first" as const }, { maxSizeBytes: BOUND, eviction: "none" as const }, {}]) {
       const path = tempDir();
