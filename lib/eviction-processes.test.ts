@@ -26,7 +26,7 @@ describe("eviction across processes", () => {
       samples++;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    for (const { stdout } of await done) expect(stdout).toBe("done");
+    for (const { stdout } of await done) expect(stdout).toBe("opened\ndone");
     expect(samples).toBeGreaterThan(5);
     expect(most).toBeLessThanOrEqual(BOUND + WRITERS * LOOK_SLACK);
     const { bytes, entries } = await cache.stats();
