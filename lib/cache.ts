@@ -1,7 +1,7 @@
 import type { RootDatabase } from "./engine/index.ts";
-import { decodePayload, encodeRecord, readHead, withFullKey } from "./codec.ts";
+import { decodePayload, encodeRecord, expiryOfRecord, readHead, withFullKey } from "./codec.ts";
+import { checkBatch, checkKey, checkLimit, nestedNamespace, preparePut } from "./checks.ts";
 import {
-  checkKey,
   checkOpen,
   claimSlot,
   type Core,
@@ -15,8 +15,7 @@ import {
   write,
 } from "./core.ts";
 import { releaseEnv } from "./env.ts";
-import { countIndexed, expiryOfRecord, reindex } from "./expiry-index.ts";
-import { CacheError } from "./errors.ts";
+import { countIndexed, reindex } from "./expiry-index.ts";
 import { getOrSet, release } from "./get-or-set.ts";
 import {
   ALL_LEASES,
@@ -37,8 +36,8 @@ import { forget } from "./recency.ts";
 import { footprint } from "./size-bound.ts";
 import { sweepChunk } from "./eviction.ts";
 import { stats } from "./stats.ts";
-import { checkTtl, expiryOf, isExpired } from "./ttl.ts";
-import type { Cache, Millis, PutOptions } from "./types.ts";
+import { expiryOf, isExpired } from "./ttl.ts";
+import type { Cache } from "./types.ts";
 
 type RawEntry = { stored: Buffer; record: Buffer };
 
@@ -70,39 +69,15 @@ function* ordered(db: RootDatabase<Buffer, Buffer>, start: Buffer, end: Buffer):
   if (group.length > 0) yield* flush();
 }
 
-function checkLimit(opts: unknown): number {
-  if (opts === undefined || opts === null) return Infinity;
-  if (typeof opts !== "object") throw new CacheError("CACHE_INVALID_OPTION", "entries options must be an object");
-  const { limit } = opts as { limit?: unknown };
-  if (limit === undefined || limit === null) return Infinity;
-  if (typeof limit !== "number") throw new CacheError("CACHE_INVALID_OPTION", `limit must be a number, got ${typeof limit}`);
-  // As in level's iterators: a limit that is not a whole number of zero or more means no limit.
-  return Number.isInteger(limit) && limit >= 0 ? limit : Infinity;
-}
-
-function checkPutOptions(opts: unknown, core: Core): Millis | undefined {
-  if (opts === undefined || opts === null) return core.defaultTtl;
-  if (typeof opts !== "object") throw new CacheError("CACHE_INVALID_OPTION", "put options must be an object");
-  const ttl = checkTtl((opts as PutOptions).ttlMs, "ttlMs");
-  return ttl ?? core.defaultTtl;
-}
-
 type PreparedOp = { key: StoredKey; record: Buffer | undefined; expiry: number | undefined };
 
 function prepareBatch(core: Core, prefix: Buffer, ops: unknown): PreparedOp[] {
-  if (!Array.isArray(ops)) throw new CacheError("CACHE_INVALID_BATCH", "batch takes an array of operations");
   const now = core.now();
-  return ops.map((op: unknown, index) => {
-    if (typeof op !== "object" || op === null) {
-      throw new CacheError("CACHE_INVALID_BATCH", `operation ${index} is not an object`);
-    }
-    const { type, key, value, ttlMs } = op as { type?: unknown; key?: unknown; value?: unknown; ttlMs?: unknown };
-    checkKey(key);
-    const stored = storedKey(fullKey(prefix, key));
-    if (type === "del") return { key: stored, record: undefined, expiry: undefined };
-    if (type !== "put") throw new CacheError("CACHE_INVALID_BATCH", `operation ${index} has unknown type ${String(type)}`);
-    const expiry = expiryOf(checkTtl(ttlMs, `ttlMs of operation ${index}`) ?? core.defaultTtl, now);
-    return { key: stored, record: withFullKey(encodeRecord(value, core.codec, expiry, core.compressAbove), stored.full), expiry };
+  return checkBatch(ops, core.defaultTtl).map((op) => {
+    const stored = storedKey(fullKey(prefix, op.key));
+    if (op.type === "del") return { key: stored, record: undefined, expiry: undefined };
+    const expiry = expiryOf(op.ttl, now);
+    return { key: stored, record: withFullKey(encodeRecord(op.value, core.codec, expiry, core.compressAbove), stored.full), expiry };
   });
 }
 
@@ -125,11 +100,8 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
     has: async (key) => (await get(key)) !== undefined,
     set: async (key, value, opts) => {
       checkOpen(core);
-      checkKey(key);
-      const ttl = checkPutOptions(opts, core);
       // The value first: its getters run user code, which might itself use the transient key buffer.
-      const expiry = expiryOf(ttl, core.now());
-      const record = encodeRecord(value, core.codec, expiry, core.compressAbove);
+      const { record, expiry } = preparePut(core, key, value, opts);
       const slot = storedKey(transientFullKey(prefix, key));
       const stored = withFullKey(record, slot.full);
       const room = core.bound?.admit(footprint(slot.stored, stored));
@@ -202,10 +174,7 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
       clear(core, prefix);
     },
     stats: async () => stats(core),
-    withNamespace: (ns) => {
-      if (typeof ns !== "string") throw new CacheError("CACHE_INVALID_OPTION", "a namespace must be a string");
-      return createView<T>(core, ns ? (namespace ? `${namespace}/${ns}` : ns) : namespace);
-    },
+    withNamespace: (ns) => createView<T>(core, nestedNamespace(namespace, ns)),
     close: async () => {
       if (core.closed) return;
       releaseClaims(core);

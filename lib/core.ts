@@ -1,8 +1,9 @@
 import type { RootDatabase } from "./engine/index.ts";
-import { decodePayload, isPlainPayload, readHead } from "./codec.ts";
+import { decodePayload, expiryOfRecord, isPlainPayload, readHead } from "./codec.ts";
+import { closedError } from "./checks.ts";
 import { clearDeadReaders, type SharedEnv } from "./env.ts";
 import { CacheError, engineFailure } from "./errors.ts";
-import { countIndexed, expiryOfRecord, reindex } from "./expiry-index.ts";
+import { countIndexed, reindex } from "./expiry-index.ts";
 import type { StoredKey } from "./keys.ts";
 import { MISS, type ReadCache, type ReadSpace } from "./read-cache.ts";
 import { forget, type Recency } from "./recency.ts";
@@ -63,18 +64,8 @@ export function peek(db: RootDatabase<Buffer, Buffer>, stored: Buffer): Buffer |
   return record === undefined ? undefined : record.subarray(0, record.length);
 }
 
-function closedError(): CacheError {
-  return new CacheError("CACHE_CLOSED", "the cache is closed");
-}
-
 export function checkOpen(core: Core): void {
   if (core.closed) throw closedError();
-}
-
-export function checkKey(key: unknown): asserts key is string {
-  if (typeof key !== "string") {
-    throw new CacheError("CACHE_INVALID_KEY", `a key must be a string, got ${key === null ? "null" : typeof key}`);
-  }
 }
 
 /** An engine error seen after close() is the close's doing; any other is an I/O failure. */

@@ -1,6 +1,7 @@
 import type { RootDatabase } from "./engine/index.ts";
 import { type Core, peek, write } from "./core.ts";
-import { countIndexed, expiryOfRecord, reindex } from "./expiry-index.ts";
+import { expiryOfRecord } from "./codec.ts";
+import { countIndexed, reindex } from "./expiry-index.ts";
 import { accessKey, ALL_ENTRIES, expiredUpTo, readExpiryKey, readRecencyKey, RECENCY_INDEX } from "./keys.ts";
 import { accessTime, forget } from "./recency.ts";
 import { liveBytes } from "./size-bound.ts";

@@ -1,5 +1,4 @@
 import type { RootDatabase } from "./engine/index.ts";
-import { readHead } from "./codec.ts";
 import { expiryKey, INDEX_COUNT_KEY } from "./keys.ts";
 
 // The expiry index (lib/keys.ts, expiryKey) is kept in the same write transaction as every write that
@@ -12,16 +11,6 @@ type Db = RootDatabase<Buffer, Buffer>;
 const EMPTY = Buffer.alloc(0);
 /** An index record that is already there stays, uncounted again. */
 const IF_ABSENT = { noOverwrite: true } as const;
-
-/** A record's expiry; undefined when it has none, and for a damaged record, which a sweep leaves alone. */
-export function expiryOfRecord(record: Buffer | undefined): number | undefined {
-  if (record === undefined) return undefined;
-  try {
-    return readHead(record).expiry;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Within a write transaction: the index follows an entry whose expiry goes from `before` (the replaced

@@ -4,7 +4,7 @@ import { CacheError } from "./errors.ts";
 import { EVICTIONS } from "./eviction.ts";
 import { DEFAULT_READ_CACHE_BYTES } from "./read-cache.ts";
 import { MIN_BOUND_BYTES } from "./size-bound.ts";
-import { checkTtl } from "./ttl.ts";
+import { checkCommonOptions, option } from "./checks.ts";
 import type { CacheOptions, Durability, Eviction, Millis, ValueCodec } from "./types.ts";
 
 /** Open options with every default filled in, checked. */
@@ -23,14 +23,6 @@ export type CheckedOptions = {
   readCacheBytes: number;
   mode: number;
 };
-
-function option<V>(value: unknown, name: string, allowed: readonly V[], fallback: V): V {
-  if (value === undefined) return fallback;
-  if (!allowed.includes(value as V)) {
-    throw new CacheError("CACHE_INVALID_OPTION", `${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`);
-  }
-  return value as V;
-}
 
 function compressAbove(given: unknown): number {
   if (given === undefined) return DEFAULT_COMPRESS_ABOVE;
@@ -54,19 +46,11 @@ export function checkOptions(given: unknown, what = "openLmdbCache"): CheckedOpt
     throw new CacheError("CACHE_INVALID_OPTION", `${what} takes an options object`);
   }
   const opts = given as CacheOptions;
-  const { path, namespace = "", now = Date.now } = opts;
+  const { path } = opts;
   if (typeof path !== "string" || path === "") {
     throw new CacheError("CACHE_INVALID_PATH", "path must be a non-empty string");
   }
-  if (typeof namespace !== "string") throw new CacheError("CACHE_INVALID_OPTION", "namespace must be a string");
-  if (typeof now !== "function") throw new CacheError("CACHE_INVALID_OPTION", "now must be a function");
-  let defaultTtl;
-  try {
-    defaultTtl = checkTtl(opts.defaultTtlMs, "defaultTtlMs");
-  } catch (error) {
-    throw new CacheError("CACHE_INVALID_OPTION", (error as Error).message, { cause: error });
-  }
-  const codec = option<ValueCodec>(opts.values, "values", ["json", "structured"], "json");
+  const { namespace, now, defaultTtl, codec } = checkCommonOptions(opts, what);
   const compress = compressAbove(opts.compression);
   const durability = option<Durability>(opts.durability, "durability", ["process", "fsync"], "process");
   const { maxSizeBytes } = opts;

@@ -3,7 +3,8 @@ import type { ErrorSummary } from "../shared/error-code.ts";
 import type { Op } from "./operations.ts";
 import type { CacheBound } from "./scenario.ts";
 
-export type Backend = "lmdb" | "level";
+export const BACKENDS = ["lmdb", "level", "redis"] as const;
+export type Backend = (typeof BACKENDS)[number];
 
 export type ClientJob = {
   proc: string;
@@ -18,6 +19,8 @@ export type ClientJob = {
   kill?: { op: number; delayUs: number };
   values?: "json" | "structured";
   bound?: CacheBound;
+  /** The run's redis-server, for the redis backend: the cache is the keys under `cachePath` as prefix. */
+  redisUrl?: string;
 };
 
 

@@ -33,6 +33,11 @@ async function open(): Promise<LevelCacheApi<unknown>> {
     const { openReferenceLevelCache } = await import("../../test/reference/level-cache.ts");
     return openReferenceLevelCache({ path: job.cachePath, now });
   }
+  if (job.backend === "redis") {
+    // Processes stand in for hosts: each has its own connection, and a run's keys live under its own prefix.
+    const { openRedisCache } = await import("../../lib/redis/index.ts");
+    return openRedisCache({ url: job.redisUrl, prefix: job.cachePath, now, values: job.values });
+  }
   return openLmdbCache({ path: job.cachePath, now, values: job.values, ...job.bound });
 }
 
