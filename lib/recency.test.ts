@@ -24,11 +24,16 @@ function ownRecordCounts(db: Awaited<ReturnType<typeof acquireEnv>>["db"]): { ac
   };
 }
 
+/** A bounded cache with "lru" (so recency kept) in a fresh directory, on a clock the test moves. */
+async function openTracked() {
+  const path = tempDir();
+  const clock = manualClock();
+  return { path, clock, cache: await openLmdbCache<number>({ path, maxSizeBytes: BOUND, now: clock.now }) };
+}
+
 describe("recency", () => {
   it("never opens a write transaction on a get, and writes the times read later, in one transaction, only when later by the precision", async () => {
-    const path = tempDir();
-    const clock = manualClock();
-    const cache = await openLmdbCache<number>({ path, maxSizeBytes: BOUND, now: clock.now });
+    const { path, clock, cache } = await openTracked();
     const env = await acquireEnv(path, "process");
     for (let i = 0; i < 100; i++) await cache.set(`k${i}`, i);
     const written = clock.now();
@@ -55,9 +60,7 @@ describe("recency", () => {
   });
 
   it("keeps one access and one index record per tracked entry, counted, out of entries, stats and verifyCache, and removes them with the entry", async () => {
-    const path = tempDir();
-    const clock = manualClock();
-    const cache = await openLmdbCache<number>({ path, maxSizeBytes: BOUND, now: clock.now });
+    const { path, clock, cache } = await openTracked();
     const other = cache.withNamespace("other");
     const env = await acquireEnv(path, "process");
     for (let i = 0; i < 30; i++) await cache.set(`k${i}`, i, i % 3 === 0 ? { ttlMs: 5000 } : undefined);
@@ -84,9 +87,7 @@ describe("recency", () => {
   });
 
   it("writes the times read at close, and a scan under way then still ends with CACHE_CLOSED", async () => {
-    const path = tempDir();
-    const clock = manualClock();
-    const cache = await openLmdbCache<number>({ path, maxSizeBytes: BOUND, now: clock.now });
+    const { path, clock, cache } = await openTracked();
     await cache.batch([
       { type: "put", key: "a", value: 1 },
       { type: "put", key: "b", value: 2 },
