@@ -1,3 +1,4 @@
+import { footprint } from "./size-bound.ts";
 import { decodePayload, encodeRecord, readHead, withFullKey } from "./codec.ts";
 import { checkKey } from "./checks.ts";
 import { checkOpen, claimSlot, type Core, engineError, type Found, ownsSlot, peek, readEntry, write } from "./core.ts";
@@ -111,7 +112,6 @@ function heldByAnother(core: Core, lease: Buffer): boolean {
 function finish(core: Core, slot: StoredKey, lease: Buffer, token: number, record: Buffer, expiry: number | undefined, ms: number, timed: boolean): boolean {
   const { db } = core;
   const owner = thisOwner();
-  core.bound?.admit(slot.stored.length + record.length);
   return write(core, () => {
     if (!isClaimOf(decodeLease(peek(db, lease)), owner, token)) return false;
     const before = claimSlot(db, slot);
@@ -144,6 +144,12 @@ async function computeAsOwner<T>(core: Core, slot: StoredKey, lease: Buffer, tok
       checkOpen(core);
       const expiry = expiryOf(settings.ttl, core.now());
       const record = withFullKey(encodeRecord(value, core.codec, expiry, core.compressAbove), slot.full);
+      const room = core.bound?.admit(footprint(slot.stored, record));
+      if (room !== undefined) {
+        await room;
+        checkOpen(core);
+      }
+      core.recency?.saw(slot.stored, core.now(), true);
       // A claim that was lost (its lease ended, another caller took over) stores nothing: the new owner does.
       if (finish(core, slot, lease, token, record, expiry, performance.now() - started, settings.beta > 0)) core.counts.sets++;
       return value;

@@ -8,6 +8,7 @@ import { acquireEnv, DEFAULT_FILE_MODE, releaseEnv, type SharedEnv } from "./env
 import { loadEngine, type RootDatabase } from "./engine/index.ts";
 import { CacheError } from "./errors.ts";
 import { countIndexed, reindex } from "./expiry-index.ts";
+import { forget } from "./recency.ts";
 import { ALL_ENTRIES, fullKey, namespacePrefix, type StoredKey, storedKey } from "./keys.ts";
 import { wtf8Decode } from "./wtf8.ts";
 
@@ -331,6 +332,7 @@ class Migration {
       for (const key of this.extra(db)) {
         const before = expiryOfRecord(db.getBinary(key));
         db.removeSync(key);
+        forget(db, key);
         indexed += reindex(db, key, before, undefined);
         this.counts.deleted++;
       }

@@ -1,9 +1,11 @@
 import { DEFAULT_COMPRESS_ABOVE, DEFAULT_COMPRESSION_THRESHOLD, NEVER_COMPRESS } from "./codec.ts";
 import { DEFAULT_FILE_MODE } from "./env.ts";
 import { CacheError } from "./errors.ts";
+import { EVICTIONS } from "./eviction.ts";
 import { DEFAULT_READ_CACHE_BYTES } from "./read-cache.ts";
+import { MIN_BOUND_BYTES } from "./size-bound.ts";
 import { checkCommonOptions, option } from "./checks.ts";
-import type { CacheOptions, Durability, Millis, ValueCodec } from "./types.ts";
+import type { CacheOptions, Durability, Eviction, Millis, ValueCodec } from "./types.ts";
 
 /** Open options with every default filled in, checked. */
 export type CheckedOptions = {
@@ -16,6 +18,8 @@ export type CheckedOptions = {
   compressAbove: number;
   durability: Durability;
   maxSizeBytes: number | undefined;
+  /** "none" when there is no bound. */
+  eviction: Eviction;
   readCacheBytes: number;
   mode: number;
 };
@@ -53,6 +57,14 @@ export function checkOptions(given: unknown, what = "openLmdbCache"): CheckedOpt
   if (maxSizeBytes !== undefined && !(typeof maxSizeBytes === "number" && maxSizeBytes > 0 && Number.isFinite(maxSizeBytes))) {
     throw new CacheError("CACHE_INVALID_OPTION", "maxSizeBytes must be a positive finite number of bytes");
   }
+  if (maxSizeBytes !== undefined && maxSizeBytes < MIN_BOUND_BYTES) {
+    throw new CacheError("CACHE_INVALID_OPTION", `maxSizeBytes must be at least one page (${MIN_BOUND_BYTES} bytes)`);
+  }
+  const eviction = option<Eviction>(opts.eviction, "eviction", EVICTIONS, maxSizeBytes === undefined ? "none" : "lru");
+  // A policy without a bound would never run: refused, so that a forgotten bound does not pass unnoticed.
+  if (opts.eviction !== undefined && maxSizeBytes === undefined) {
+    throw new CacheError("CACHE_INVALID_OPTION", "eviction takes effect only with maxSizeBytes");
+  }
   const { readCacheBytes = DEFAULT_READ_CACHE_BYTES } = opts;
   if (!(typeof readCacheBytes === "number" && readCacheBytes >= 0 && Number.isFinite(readCacheBytes))) {
     throw new CacheError("CACHE_INVALID_OPTION", "readCacheBytes must be a finite number of bytes, 0 or more");
@@ -62,5 +74,5 @@ export function checkOptions(given: unknown, what = "openLmdbCache"): CheckedOpt
   if (!(Number.isInteger(mode) && mode >= 0 && mode <= 0o777 && (mode & 0o600) === 0o600)) {
     throw new CacheError("CACHE_INVALID_OPTION", "mode must be permission bits (0 to 0o777) that let the owner read and write");
   }
-  return { path, namespace, now, defaultTtl, codec, compressAbove: compress, durability, maxSizeBytes, readCacheBytes, mode };
+  return { path, namespace, now, defaultTtl, codec, compressAbove: compress, durability, maxSizeBytes, eviction, readCacheBytes, mode };
 }

@@ -12,16 +12,18 @@ import { benchSettings, CANDIDATE, DEFAULT_SEED, REFERENCE } from "./settings.ts
 import { WORKLOAD_IDS } from "./workloads.ts";
 import { renderSoak, runSoak, type SoakReport } from "./soak.ts";
 import { renderSweep, runSweepBench, sweepSettings, type SweepReport } from "./sweep.ts";
+import { evictionSettings, type EvictionReport, renderEviction, runEvictionBench } from "./eviction.ts";
 
 // pnpm bench [--quick] [--soak] [--seed N] [--record | --out DIR]   measure, then write JSON, Markdown, SVG
 //   (to .runs/; to the recorded reports/ with --record)
 // pnpm bench --sweep [--quick] [--before REV]                        sweepExpired by cache size, and set, against REV's library
+// pnpm bench --eviction [--quick]                                   get and set with eviction, and lru's hit ratio against an exact LRU
 //   [--backends a,b] [--workloads get,set]   a part of the matrix; redis-cache (a redis-server the run
 //   starts on loopback) is measured only when named here
 // pnpm bench --render reports/<name>.json                            re-render a report from its JSON alone
 
 const USAGE =
-  "usage: pnpm bench [--quick | --soak | --sweep [--quick] [--before REV]] [--seed N] [--backends a,b] [--workloads w,v] [--record | --out DIR] | pnpm bench --render <report.json>\n" +
+  "usage: pnpm bench [--quick | --soak | --sweep [--quick] [--before REV] | --eviction [--quick]] [--seed N] [--backends a,b] [--workloads w,v] [--record | --out DIR] | pnpm bench --render <report.json>\n" +
   `  backends: ${KNOWN_BACKENDS.join(", ")} (${CANDIDATE} and ${REFERENCE} always among them); workloads: ${WORKLOAD_IDS.join(", ")}`;
 
 /** A comma-separated list, every item one of `known`; undefined when the option was not given. */
@@ -34,7 +36,7 @@ function list<T extends string>(value: string | undefined, name: string, known: 
 }
 
 async function render(path: string): Promise<string[]> {
-  const report = await readJson<BenchReport | SoakReport | GateReport | SweepReport>(path);
+  const report = await readJson<BenchReport | SoakReport | GateReport | SweepReport | EvictionReport>(path);
   if (report === undefined) throw new Error(`no report at ${path}`);
   const dir = join(path, "..");
   const base = path.replace(/^.*\//, "").replace(/\.json$/, "");
@@ -45,7 +47,9 @@ async function render(path: string): Promise<string[]> {
         ? renderSoak(report, base)
         : report.kind === "sweep"
           ? renderSweep(report, base)
-          : renderGate(report, base);
+          : report.kind === "eviction"
+            ? renderEviction(report, base)
+            : renderGate(report, base);
   return [...(await writeReportFiles(dir, base, undefined, rendered)), await writeReadme(dir)];
 }
 
@@ -54,6 +58,7 @@ async function main(): Promise<void> {
     quick: { type: "boolean", default: false },
     soak: { type: "boolean", default: false },
     sweep: { type: "boolean", default: false },
+    eviction: { type: "boolean", default: false },
     before: { type: "string" },
     seed: { type: "string" },
     record: { type: "boolean", default: false },
@@ -79,6 +84,10 @@ async function main(): Promise<void> {
     const base = values.quick ? "bench-sweep-quick" : "bench-sweep";
     const report = await runSweepBench(sweepSettings(values.quick, seed, values.before), log);
     written = await writeReportFiles(dir, base, report, renderSweep(report, base));
+  } else if (values.eviction) {
+    const base = values.quick ? "bench-eviction-quick" : "bench-eviction";
+    const report = await runEvictionBench(evictionSettings(values.quick, seed), log);
+    written = await writeReportFiles(dir, base, report, renderEviction(report, base));
   } else {
     const backends = list(values.backends, "backends", KNOWN_BACKENDS);
     if (backends !== undefined && !(backends.includes(CANDIDATE) && backends.includes(REFERENCE))) {

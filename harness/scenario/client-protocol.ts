@@ -1,6 +1,7 @@
 // What the parent and a client process tell each other. The job travels in a file; messages over IPC.
 import type { ErrorSummary } from "../shared/error-code.ts";
 import type { Op } from "./operations.ts";
+import type { CacheBound } from "./scenario.ts";
 
 export const BACKENDS = ["lmdb", "level", "redis"] as const;
 export type Backend = (typeof BACKENDS)[number];
@@ -17,6 +18,7 @@ export type ClientJob = {
   epochOffset: number;
   kill?: { op: number; delayUs: number };
   values?: "json" | "structured";
+  bound?: CacheBound;
   /** The run's redis-server, for the redis backend: the cache is the keys under `cachePath` as prefix. */
   redisUrl?: string;
 };

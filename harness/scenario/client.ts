@@ -1,9 +1,10 @@
 // A scenario process: opens the cache, waits at the barrier, runs its program (closing the cache and
 // opening it again at each reopen) and appends one JSON line per completed operation to its history file.
 // Run as `node --import tsx client.ts <job.json>`.
-import { openSync, readFileSync, writeSync } from "node:fs";
+import { openSync, readFileSync, statSync, writeSync } from "node:fs";
+import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { openLmdbCache } from "../../lib/index.ts";
+import { type Cache, openLmdbCache } from "../../lib/index.ts";
 import type { LevelCacheApi } from "../../test/reference/level-cache.ts";
 import { epochOffset, monotonicNow, sharedClock } from "../shared/clock.ts";
 import type { OpRecord, OpResult } from "./history.ts";
@@ -37,7 +38,7 @@ async function open(): Promise<LevelCacheApi<unknown>> {
     const { openRedisCache } = await import("../../lib/redis/index.ts");
     return openRedisCache({ url: job.redisUrl, prefix: job.cachePath, now, values: job.values });
   }
-  return openLmdbCache({ path: job.cachePath, now, values: job.values });
+  return openLmdbCache({ path: job.cachePath, now, values: job.values, ...job.bound });
 }
 
 /**
@@ -159,6 +160,8 @@ async function perform(op: Op): Promise<OpResult | undefined> {
     }
     case "sweep":
       return root.sweepExpired();
+    case "size":
+      return { liveBytes: (await (root as Cache<unknown>).stats()).bytes, fileBytes: statSync(join(job.cachePath, "data.mdb")).size };
   }
 }
 

@@ -124,7 +124,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     ...extra,
   });
   for (const process of plan.processes) {
-    const job = jobFor(process.name, process.program, { loop: process.loop === true, kill: process.kill, values: process.values });
+    const job = jobFor(process.name, process.program, { loop: process.loop === true, kill: process.kill, values: process.values, bound: process.bound });
     clients.push(startClient(dir, job, process, report));
   }
   report();
