@@ -21,9 +21,9 @@ export const VALUE_BYTES = 1000;
  * of the bound less the put, measured in pages in use (docs/eviction.md), and deletes the least
  * recently used first; with only new keys written, those are the oldest. LMDB splits a full leaf page
  * in the middle, so the leaf pages of keys written in order are at least about half full, and the
- * recency records and branch pages take a few percent more: at the mark the pages hold at least about
- * 0.9 × 0.5 of a bound of entries. Half of that again covers over-eviction (a transaction of deletes
- * stops only once its bytes reach what was over) and the entries' own bytes beyond their values.
+ * recency records and branch pages take pages too: at the mark the pages hold some 40% of a bound of
+ * values (at least 405 entries of 1000 bytes were measured, docs/reliability.md). A quarter leaves
+ * room for over-eviction: a transaction of deletes stops only once its bytes reach what was over.
  */
 export const KEPT = Math.floor((0.25 * BOUND) / VALUE_BYTES);
 const NS = "e";
