@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from "vitest";
 import { acquireEnv, releaseEnv } from "./env.ts";
 import { indexCount } from "./expiry-index.ts";
 import { openLmdbCache, verifyCache } from "./index.ts";
-import { ACCESS_RECORDS, accessKey, fullKey, namespacePrefix, RECENCY_COUNT_KEY, RECENCY_INDEX, storedKey } from "./keys.ts";
+import { ACCESS_RECORDS, accessKey, fullKey, namespacePrefix, RECENCY_COUNT_KEY, RECENCY_INDEX, recencyKey, storedKey } from "./keys.ts";
+import { checkRecency } from "./fixtures/recency-check.ts";
 import { accessTime, FIRST_PRECISION_MS } from "./recency.ts";
 import { manualClock, tempDir } from "./test-support.ts";
 
@@ -114,5 +115,25 @@ describe("recency", () => {
       expect(ownRecordCounts(env.db)).toEqual({ access: 0, index: 0, counted: 0 });
       await releaseEnv(env);
     }
+  });
+
+  it("is checked one for one by the campaigns' recency check, which finds a missing index record, an access record without its entry and a wrong count", async () => {
+    const { path, cache } = await openTracked();
+    for (let i = 0; i < 20; i++) await cache.set(`k${i}`, i);
+    await cache.close();
+    const env = await acquireEnv(path, "process");
+    expect(checkRecency(env.db)).toEqual({ tracked: 20, problems: [] });
+    const stored = (key: string) => storedKey(fullKey(namespacePrefix(""), key)).stored;
+    const time = accessTime(env.db.getBinary(accessKey(stored("k3")))!);
+    env.db.transactionSync(() => {
+      env.db.removeSync(recencyKey(time, stored("k3")));
+      env.db.removeSync(stored("k4"));
+    });
+    const { problems } = checkRecency(env.db);
+    expect(problems).toHaveLength(3);
+    expect(problems.join("\n")).toMatch(/names no entry/);
+    expect(problems.join("\n")).toMatch(/without its recency index record/);
+    expect(problems.join("\n")).toMatch(/the kept count says 40 recency records, there are 39/);
+    await releaseEnv(env);
   });
 });

@@ -15,8 +15,8 @@ import { round } from "../shared/stats.ts";
 const MiB = 1024 * 1024;
 
 export const FULL = {
-  kill: { kills: 1000, concurrency: 4, killsPerRound: 50, migrationKills: 100, upgradeKills: 100 },
-  killFsync: { kills: 300, concurrency: 4, killsPerRound: 50, migrationKills: 0, upgradeKills: 0, durability: "fsync" as const },
+  kill: { kills: 1100, concurrency: 4, killsPerRound: 50, migrationKills: 100, upgradeKills: 100, evictionKills: 100 },
+  killFsync: { kills: 300, concurrency: 4, killsPerRound: 50, migrationKills: 0, upgradeKills: 0, evictionKills: 0, durability: "fsync" as const },
   stale: { readers: 500, concurrency: 4, quietKills: 10, quietSeconds: 4 },
   growth: { totalBytes: 1024 * MiB, boundBytes: 16 * MiB },
   busy: { entries: 100_000, writers: 3, rounds: 10, seconds: 3, perBatch: 100 },
@@ -28,8 +28,8 @@ export const FULL = {
 };
 
 export const QUICK: typeof FULL = {
-  kill: { kills: 40, concurrency: 4, killsPerRound: 20, migrationKills: 6, upgradeKills: 6 },
-  killFsync: { kills: 20, concurrency: 4, killsPerRound: 20, migrationKills: 0, upgradeKills: 0, durability: "fsync" },
+  kill: { kills: 46, concurrency: 4, killsPerRound: 20, migrationKills: 6, upgradeKills: 6, evictionKills: 6 },
+  killFsync: { kills: 20, concurrency: 4, killsPerRound: 20, migrationKills: 0, upgradeKills: 0, evictionKills: 0, durability: "fsync" },
   stale: { readers: 24, concurrency: 4, quietKills: 4, quietSeconds: 1 },
   growth: { totalBytes: 32 * MiB, boundBytes: 4 * MiB },
   busy: { entries: 100_000, writers: 3, rounds: 2, seconds: 2, perBatch: 100 },
@@ -42,8 +42,8 @@ export const QUICK: typeof FULL = {
 
 /** Small enough for every test run. */
 export const TEST: typeof FULL = {
-  kill: { kills: 12, concurrency: 4, killsPerRound: 12, migrationKills: 3, upgradeKills: 1 },
-  killFsync: { kills: 8, concurrency: 4, killsPerRound: 8, migrationKills: 0, upgradeKills: 0, durability: "fsync" },
+  kill: { kills: 14, concurrency: 4, killsPerRound: 12, migrationKills: 3, upgradeKills: 1, evictionKills: 2 },
+  killFsync: { kills: 8, concurrency: 4, killsPerRound: 8, migrationKills: 0, upgradeKills: 0, evictionKills: 0, durability: "fsync" },
   stale: { readers: 8, concurrency: 3, quietKills: 2, quietSeconds: 1 },
   growth: { totalBytes: 16 * MiB, boundBytes: 4 * MiB },
   busy: { entries: 100_000, writers: 3, rounds: 1, seconds: 2, perBatch: 100 },

@@ -11,24 +11,29 @@ export type Phase = (typeof PHASES)[number];
 
 export type KillWriterJob = {
   path: string;
-  mode: KillMode | "churn" | "migrate" | "upgrade";
+  mode: KillMode | "churn" | "migrate" | "upgrade" | "evict";
   /** migrate: the level-cache directory to copy in. */
   source?: string;
   ns: string;
   seed: number;
   durability?: "process" | "fsync";
-  /** Set: the writer's own thread SIGKILLs it this long after the cache opened (upgrade: after the open began). */
+  /** Set: the writer's own thread SIGKILLs it this long after the cache opened (upgrade: after the open began; evict: after its writes passed the bound). */
   killAfterUs?: number;
   expiredPerRound?: number;
-  /** churn: keys k0..k<keySpace-1> overwritten in turn, with values padded by valueBytes. */
+  /** churn: keys k0..k<keySpace-1> overwritten in turn, with values padded by valueBytes (evict: new keys evictKey(n)). */
   keySpace?: number;
   valueBytes?: number;
   ratePerSecond?: number;
+  /** evict: the cache's maxSizeBytes, with eviction "lru". */
+  boundBytes?: number;
 };
 
 export const liveKey = (n: number) => `l${n}`;
 export const groupKey = (n: number, i: number) => `g${n}/${i}`;
 export const expiredKey = (n: number, i: number) => `x${n}/${i}`;
+/** Zero-padded, so that the keys sort in the order they were written. */
+export const evictKey = (n: number) => `e${String(n).padStart(9, "0")}`;
+export const evictValue = (n: number, valueBytes: number) => ({ n, pad: "v".repeat(valueBytes) });
 
 /** Batch sizes: half small, half large enough to hold the write lock for milliseconds. */
 export function batchSize(seed: number, n: number): number {

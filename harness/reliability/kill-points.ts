@@ -10,6 +10,7 @@ import { type Child, runChild, startChild } from "../shared/child.ts";
 import { KILL_MODES, type KillMode, type KillWriterJob, type LastAck, PHASES, type Phase, checkWriter } from "./kill-plan.ts";
 import { lockFilePath, ownerOf, WRITE_LOCK_AT } from "./lock-file.ts";
 import type { Durability } from "../../lib/types.ts";
+import { BOUND, KEPT, runEvictionKills, VALUE_BYTES } from "./eviction-kills.ts";
 import { runMigrationKills } from "./migration-kills.ts";
 import { runUpgradeKills } from "./upgrade-kills.ts";
 import { seededRng } from "../shared/rng.ts";
@@ -22,6 +23,8 @@ export type KillSettings = {
   migrationKills: number;
   /** Kills inside the format upgrade of a cache of format 1. */
   upgradeKills: number;
+  /** Kills of a writer that evicts on every put (eviction "lru", a 1 MiB bound). */
+  evictionKills: number;
   modes?: readonly KillMode[];
   /** The writers' durability ("process", the library's default, unless given). */
   durability?: Durability;
@@ -82,7 +85,7 @@ export async function runKillPoints(context: CampaignContext, settings: KillSett
   const writeErrors: string[] = [];
 
   // Every round adds kills unless its writers cannot open; a bound keeps that failure from looping.
-  const writerKills = settings.kills - settings.migrationKills - settings.upgradeKills;
+  const writerKills = settings.kills - settings.migrationKills - settings.upgradeKills - settings.evictionKills;
   for (let round = 0; kills.length < writerKills && round <= writerKills; round++) {
     const dir = mkdtempSync(join(tmpdir(), "reliability-kill-"));
     const path = join(dir, "cache");
@@ -215,6 +218,15 @@ export async function runKillPoints(context: CampaignContext, settings: KillSett
   unexpectedExits += upgrade.failures.length;
   failures.push(...upgrade.reopenFailures, ...upgrade.failures);
   indexProblems.push(...upgrade.indexProblems);
+  const eviction = await runEvictionKills(context, settings.evictionKills);
+  context.log(`kill points: ${eviction.kills} kills of an evicting writer, ${eviction.lost.length} lost, ${eviction.torn.length} damaged`);
+  unexpectedExits += eviction.failures.length;
+  failures.push(...eviction.reopenFailures, ...eviction.failures);
+  indexProblems.push(...eviction.indexProblems);
+  sample(failures, "recency records wrong after an eviction kill", eviction.recencyProblems);
+  sample(failures, "over the bound after an eviction kill", eviction.overBound);
+  sample(failures, "recent write lost after an eviction kill", eviction.lost);
+  sample(failures, "damaged entry after an eviction kill", eviction.torn);
   sample(failures, "entries changed by an upgrade", upgrade.changed);
   sample(failures, "expiry index mismatch", indexProblems);
   sample(failures, "lost acknowledged write", lost);
@@ -230,7 +242,7 @@ export async function runKillPoints(context: CampaignContext, settings: KillSett
     id: settings.durability === "fsync" ? "kill-points-fsync" : "kill-points",
     title: settings.durability === "fsync" ? "Kill points, durability fsync" : "Kill points",
     figures: [
-      { name: "kill points (SIGKILL of a writer)", value: kills.length + migration.kills + upgrade.kills, rule: atLeast(settings.kills) },
+      { name: "kill points (SIGKILL of a writer)", value: kills.length + migration.kills + upgrade.kills + eviction.kills, rule: atLeast(settings.kills) },
       ...(["set", "batch", "sweep", "lazy"] as const).map((phase) => ({
         name: `kills inside ${phase === "lazy" ? "lazy-expiry deletes" : phase === "sweep" ? "sweepExpired" : phase}`,
         value: byPhase[phase] ?? 0,
@@ -239,15 +251,24 @@ export async function runKillPoints(context: CampaignContext, settings: KillSett
       { name: "kills inside migrateFromLevel", value: migration.kills, rule: atLeast(Math.min(1, settings.migrationKills)) },
       { name: "kills inside the format upgrade", value: upgrade.kills, rule: atLeast(Math.min(1, settings.upgradeKills)) },
       { name: "upgrades the kill left midway", value: upgrade.midway, rule: settings.upgradeKills >= 20 ? atLeast(1) : undefined },
-      { name: "kills while holding the write lock", value: held.length + migration.held, rule: spread },
+      { name: "kills of a writer evicting on every put", value: eviction.kills, rule: atLeast(settings.evictionKills) },
+      { name: "eviction kills while holding the write lock (a put's or an eviction's transaction)", value: eviction.held },
+      { name: "kills while holding the write lock", value: held.length + migration.held + eviction.held, rule: spread },
       { name: "acknowledged writes checked", value: checked },
+      { name: `recent acknowledged writes checked after eviction kills (the last ${KEPT} each)`, value: eviction.checked },
+      { name: "fewest most recent acknowledged entries all found after an eviction kill", value: eviction.kills === 0 ? 0 : eviction.fewestRecentKept },
       { name: "lost acknowledged writes", value: lost.length, rule: zero },
+      { name: "lost recent writes after eviction kills (within the bound, not chosen by lru)", value: eviction.lost.length, rule: zero },
       { name: "torn batches (and migrations)", value: torn.length, rule: zero },
+      { name: "damaged or foreign entries after eviction kills", value: eviction.torn.length, rule: zero },
       { name: "entries no write made, or expired entries served", value: unexpected.length, rule: zero },
       { name: "reopen failures after writer kills", value: reopenFailures, rule: zero },
       { name: "reopen failures after migration kills", value: migration.reopenFailures.length, rule: zero },
       { name: "reopen failures after upgrade kills (the next open finishes the upgrade)", value: upgrade.reopenFailures.length, rule: zero },
       { name: "entries changed by a killed upgrade", value: upgrade.changed.length, rule: zero },
+      { name: "reopen failures after eviction kills", value: eviction.reopenFailures.length, rule: zero },
+      { name: "recency record problems after eviction kills (access against index records, their count, stats against a walk)", value: eviction.recencyProblems.length, rule: zero },
+      { name: "reopened caches over their bound after writing a quarter of a bound more", value: eviction.overBound.length, rule: zero },
       { name: "expiry index mismatches after kills (index records against entries)", value: indexProblems.length, rule: zero },
       { name: "writers that died of anything but the kill", value: unexpectedExits, rule: zero },
       { name: "write errors in writers that were not killed yet", value: writeErrors.length, rule: zero },
@@ -270,6 +291,7 @@ export async function runKillPoints(context: CampaignContext, settings: KillSett
         }).concat([
           ["migrate (migrateFromLevel)", migration.kills, "-", "-", "-", "-", migration.held, migration.kills, 0],
           ["upgrade (format 1 to 2 at open)", upgrade.kills, "-", "-", "-", "-", "-", upgrade.kills, 0],
+          ["evict (sets past a 1 MiB bound, lru)", eviction.kills, eviction.kills, "-", "-", "-", eviction.held, eviction.byThread, eviction.kills - eviction.byThread],
         ]),
       },
     ],
@@ -277,6 +299,7 @@ export async function runKillPoints(context: CampaignContext, settings: KillSett
       `Survivor wait: for each kill and each other writer of the same cache that was running, the time from the kill to that writer's next acknowledged write (${waits.length} pairs, ${waitsAfterHeld.length} after kills that held the write lock). LMDB's write lock is a robust process-shared mutex: the next writer takes it over from the dead owner.`,
       `Migration: ${migration.kills} migrations of a level-cache directory into a cache that already held entries, each SIGKILLed at a random point of a whole migration's duration; afterwards the cache held the old entries exactly ${migration.untouched} times and the migrated ones exactly ${migration.migrated} times, a mixture ${migration.torn.length} times (compared byte for byte below the library).`,
       `Upgrade: ${upgrade.kills} opens of a cache of format 1, each SIGKILLed at a random point of a whole upgrade's duration; ${upgrade.midway} left the upgrade midway (format record "upgrading"), the others before its first or after its last transaction; the entries were changed ${upgrade.changed.length} times, the next open failed to finish the upgrade ${upgrade.reopenFailures.length} times. (Whether these kills held the write lock is not sampled: the lock file cannot be open in the process before the cache is.)`,
+      `Eviction: ${eviction.kills} writers of new ${VALUE_BYTES}-byte values into a cache bounded by ${BOUND / 1024 / 1024} MiB with eviction "lru", each SIGKILLed after writing at least one and a half bounds (so while every put waits for an eviction): alternately by a thread of its own at a random delay up to 300 ms, or by the parent after a random number of acknowledged writes. ${eviction.held} kills held the write lock (inside a put's or an eviction's transaction; which of the two is not sampled). Afterwards the last ${KEPT} acknowledged entries (a quarter of the bound; the low-water mark keeps more, docs/reliability.md) were looked for (${eviction.checked} in all), every entry left was read whole, the recency records were checked one for one, and the reopened cache wrote a quarter of a bound more within its bound.`,
       "Whether a kill held the write lock is read from the lock file's write mutex (its owner's thread id) in the microseconds before the SIGKILL.",
     ],
     failures,

@@ -8,7 +8,7 @@ import { migrateFromLevel, openLmdbCache } from "../../../lib/index.ts";
 import type { Cache } from "../../../lib/types.ts";
 import { monotonicNow } from "../../shared/clock.ts";
 import { lockFilePath, WRITE_LOCK_AT } from "../lock-file.ts";
-import { type KillWriterJob, PHASES, batchSize, expiredKey, groupKey, liveKey } from "../kill-plan.ts";
+import { type KillWriterJob, PHASES, batchSize, evictKey, evictValue, expiredKey, groupKey, liveKey } from "../kill-plan.ts";
 
 const job = JSON.parse(process.argv[2]!) as KillWriterJob;
 const pause = new Int32Array(new SharedArrayBuffer(4));
@@ -67,7 +67,8 @@ if (job.mode === "upgrade") {
 const opening = performance.now();
 let cache: Cache<unknown>;
 try {
-  cache = await openLmdbCache<unknown>({ path: job.path, durability: job.durability });
+  const bound = job.boundBytes === undefined ? {} : { maxSizeBytes: job.boundBytes, eviction: "lru" as const };
+  cache = await openLmdbCache<unknown>({ path: job.path, durability: job.durability, ...bound });
 } catch (error) {
   out(`open-failed ${(error as { code?: string }).code ?? "?"}`);
   process.exit(2);
@@ -79,10 +80,13 @@ if (job.mode === "upgrade") {
   out(`a 0 upgrade ${monotonicNow()} ${performance.now() - opening}`);
   await new Promise(() => setInterval(() => {}, 1000));
 }
-startKiller(true);
+// evict: the killer starts once the writes have passed the bound, so that every kill lands in a cache that evicts on each put.
+if (job.mode !== "evict") startKiller(true);
 out("ready");
 
 const churnStart = performance.now();
+/** evict: the write after which the writer has written one and a half bounds' worth of values, and evicts on every put. */
+const evictingFrom = job.mode === "evict" ? Math.ceil((1.5 * job.boundBytes!) / job.valueBytes!) : -1;
 const ack = (n: number, what: string) => out(`a ${n} ${what} ${monotonicNow()}`);
 
 /** One iteration of the writer's kind of write; a failure is reported ("e <code> <message>") and the next one tried. */
@@ -98,6 +102,12 @@ async function step(n: number): Promise<void> {
       enter("set");
       await view.set(liveKey(n), { n });
       ack(n, "set");
+      break;
+    case "evict":
+      enter("set");
+      await view.set(evictKey(n), evictValue(n, job.valueBytes!));
+      ack(n, "set");
+      if (n === evictingFrom) startKiller(true);
       break;
     case "churn":
       enter("set");
