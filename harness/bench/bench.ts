@@ -4,20 +4,20 @@ import type { GateReport } from "./gate.ts";
 import { renderGate } from "./gate.ts";
 import { writeReadme } from "./readme.ts";
 import { renderBench } from "./report.ts";
-import { integer, parseCommandLine, UsageError } from "../shared/args.ts";
+import { integer, parseCommandLine, UsageError, wholeNumber } from "../shared/args.ts";
 import { readJson, reportsDir, writeReportFiles } from "../shared/report-files.ts";
 import type { BenchReport } from "./results.ts";
 import { benchSettings, DEFAULT_SEED } from "./settings.ts";
-import { renderSoak, runSoak, type SoakReport } from "./soak.ts";
+import { renderSoak, runSoak, soakBaseName, soakSettings, type SoakReport } from "./soak.ts";
 import { renderSweep, runSweepBench, sweepSettings, type SweepReport } from "./sweep.ts";
 
-// pnpm bench [--quick] [--soak] [--seed N] [--record | --out DIR]   measure, then write JSON, Markdown, SVG
-//   (to .runs/; to the recorded reports/ with --record)
+// pnpm bench [--quick] [--soak [--ops N]] [--seed N] [--record | --out DIR]   measure, then write JSON, Markdown, SVG
+//   (to .runs/; to the recorded reports/ with --record); a soak of N operations other than a million is bench-soak-<N>
 // pnpm bench --sweep [--quick] [--before REV]                        sweepExpired by cache size, and set, against REV's library
 // pnpm bench --render reports/<name>.json                            re-render a report from its JSON alone
 
 const USAGE =
-  "usage: pnpm bench [--quick | --soak | --sweep [--quick] [--before REV]] [--seed N] [--record | --out DIR] | pnpm bench --render <report.json>";
+  "usage: pnpm bench [--quick | --soak [--ops N] | --sweep [--quick] [--before REV]] [--seed N] [--record | --out DIR] | pnpm bench --render <report.json>";
 
 async function render(path: string): Promise<string[]> {
   const report = await readJson<BenchReport | SoakReport | GateReport | SweepReport>(path);
@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   const { values } = parseCommandLine({
     quick: { type: "boolean", default: false },
     soak: { type: "boolean", default: false },
+    ops: { type: "string" },
     sweep: { type: "boolean", default: false },
     before: { type: "string" },
     seed: { type: "string" },
@@ -57,8 +58,9 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(line);
   let written: string[];
   if (values.soak) {
-    const report = await runSoak(seed, log);
-    written = await writeReportFiles(dir, "bench-soak", report, renderSoak(report, "bench-soak"));
+    const report = await runSoak(soakSettings(seed, wholeNumber(values.ops, "ops", 1_000)), log);
+    const base = soakBaseName(report.settings.totalOps);
+    written = await writeReportFiles(dir, base, report, renderSoak(report, base));
   } else if (values.sweep) {
     const base = values.quick ? "bench-sweep-quick" : "bench-sweep";
     const report = await runSweepBench(sweepSettings(values.quick, seed, values.before), log);

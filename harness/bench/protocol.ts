@@ -1,6 +1,7 @@
 import { Child } from "../shared/child.ts";
 import type { SparseHistogram } from "./histogram.ts";
 import type { MemoryPeaks } from "./memory.ts";
+import type { MappingSummary } from "./smaps.ts";
 import type { WorkloadId } from "./workloads.ts";
 
 // What the orchestrator and its worker processes say to each other (over the IPC channel).
@@ -18,7 +19,16 @@ export type WorkerTask =
   | (Common & { role: "try-open" });
 
 /** Soak: one of several processes running mixed operations on the library, reporting memory as it goes. */
-export type SoakTask = { dir: string; seed: number; keySpace: number; ops: number; processIndex: number; sampleEveryOps: number };
+export type SoakTask = {
+  dir: string;
+  seed: number;
+  keySpace: number;
+  ops: number;
+  processIndex: number;
+  sampleEveryOps: number;
+  /** Every so many samples also summarise every mapping (slower than the rollup). */
+  mappingsEverySamples: number;
+};
 
 export type ReadyMessage = { type: "ready"; openMs: number; rssBeforeOpenBytes: number; checked: number };
 export type GoMessage = { type: "go" };
@@ -33,7 +43,23 @@ export type RunResult = {
   memory: MemoryPeaks;
 };
 
-export type SoakSample = { atMs: number; ops: number; rssBytes: number; rssAnonBytes: number; rssFileBytes: number; heapUsedBytes: number };
+export type SoakSample = {
+  atMs: number;
+  ops: number;
+  /** /proc/self/status: VmRSS split into anonymous, file-backed and shared-memory pages. */
+  rssBytes: number;
+  rssAnonBytes: number;
+  rssFileBytes: number;
+  rssShmemBytes: number;
+  /** /proc/self/smaps_rollup: the proportional share (shared pages divided among the processes mapping them). */
+  pssBytes: number;
+  /** process.memoryUsage(): the V8 heap, memory held by JavaScript objects outside it, and the part of that in ArrayBuffers. */
+  heapUsedBytes: number;
+  externalBytes: number;
+  arrayBuffersBytes: number;
+  /** Every mappingsEverySamples samples, and the last: /proc/self/smaps summed by kind of mapping. */
+  mappings?: MappingSummary;
+};
 
 export type WorkerMessage =
   | ReadyMessage

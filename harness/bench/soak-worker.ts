@@ -1,7 +1,7 @@
-import { getHeapStatistics } from "node:v8";
 import { openLmdbCache } from "../../lib/index.ts";
 import { keyOf, valueOf } from "./dataset.ts";
 import { readStatus } from "./memory.ts";
+import { readMappings, readRollup } from "./smaps.ts";
 import type { SoakTask, WorkerMessage } from "./protocol.ts";
 import { seededRng, mixSeed } from "../shared/rng.ts";
 
@@ -22,18 +22,27 @@ async function main(): Promise<void> {
   const started = performance.now();
   const key = () => keyOf(rng.below(task.keySpace));
   const value = () => pool[rng.below(VALUE_POOL)]!;
-  const sample = async (ops: number) => {
+  let samples = 0;
+  const sample = async (ops: number, last = false) => {
+    const atMs = performance.now() - started;
     const status = readStatus();
+    const { heapUsed, external, arrayBuffers } = process.memoryUsage();
+    const withMappings = last || samples++ % task.mappingsEverySamples === 0;
     await send({
       type: "soak-sample",
       processIndex: task.processIndex,
       sample: {
-        atMs: performance.now() - started,
+        atMs,
         ops,
         rssBytes: status.VmRSS,
         rssAnonBytes: status.RssAnon,
         rssFileBytes: status.RssFile,
-        heapUsedBytes: getHeapStatistics().used_heap_size,
+        rssShmemBytes: status.RssShmem,
+        pssBytes: readRollup().pssBytes,
+        heapUsedBytes: heapUsed,
+        externalBytes: external,
+        arrayBuffersBytes: arrayBuffers,
+        ...(withMappings ? { mappings: readMappings() } : {}),
       },
     });
   };
@@ -68,7 +77,7 @@ async function main(): Promise<void> {
       await sample(done);
     }
   }
-  await sample(task.ops);
+  await sample(task.ops, true);
   await cache.close();
   await send({ type: "soak-done", processIndex: task.processIndex, ops: task.ops, elapsedMs: performance.now() - started });
 }

@@ -6,20 +6,44 @@ import { mib, ops, shortCommit, table } from "./format.ts";
 import { startProvenance } from "./machine.ts";
 import { type BenchWorker, benchWorker, type SoakSample, type SoakTask } from "./protocol.ts";
 import { provenanceLines } from "./report.ts";
+import { secondHalfSlopes } from "./soak-analysis.ts";
+import { MAPPING_KINDS, type MappingSummary } from "./smaps.ts";
+import type { Fit } from "../shared/stats.ts";
 import type { Provenance } from "./results.ts";
-import { type LinePanel, lineChart } from "./svg.ts";
+import { type LinePanel, lineChart, shortNumber } from "./svg.ts";
 
 const SOAK_WORKER = fileURLToPath(new URL("./soak-worker.ts", import.meta.url));
 
-export type SoakSettings = { seed: number; processes: number; totalOps: number; keySpace: number; sampleEveryOps: number; fileSampleMs: number };
-
-export const SOAK_SETTINGS: Omit<SoakSettings, "seed"> = {
-  processes: 4,
-  totalOps: 1_000_000,
-  keySpace: 50_000,
-  sampleEveryOps: 10_000,
-  fileSampleMs: 250,
+export type SoakSettings = {
+  seed: number;
+  processes: number;
+  totalOps: number;
+  keySpace: number;
+  sampleEveryOps: number;
+  mappingsEverySamples: number;
+  fileSampleMs: number;
 };
+
+export const DEFAULT_SOAK_OPS = 1_000_000;
+
+/** About 100 memory samples per process whatever the length of the run, a tenth of them with every mapping summarised. */
+export function soakSettings(seed: number, totalOps = DEFAULT_SOAK_OPS): SoakSettings {
+  const processes = 4;
+  return {
+    seed,
+    processes,
+    totalOps,
+    keySpace: 50_000,
+    sampleEveryOps: Math.max(1_000, Math.round(totalOps / processes / 100)),
+    mappingsEverySamples: 10,
+    fileSampleMs: 250,
+  };
+}
+
+/** The report's name: `bench-soak`, or `bench-soak-10m` and the like for another number of operations. */
+export function soakBaseName(totalOps: number): string {
+  return totalOps === DEFAULT_SOAK_OPS ? "bench-soak" : `bench-soak-${shortNumber(totalOps).toLowerCase()}`;
+}
 
 export type FileSample = { atMs: number; allocatedBytes: number; apparentBytes: number };
 
@@ -31,9 +55,8 @@ export type SoakReport = Provenance & {
   finished: { processIndex: number; ops: number; elapsedMs: number }[];
 };
 
-/** A million mixed operations on the library from 4 processes at once, sampling memory and file size. */
-export async function runSoak(seed: number, log: (line: string) => void): Promise<SoakReport> {
-  const settings: SoakSettings = { ...SOAK_SETTINGS, seed };
+/** Mixed operations on the library from several processes at once, sampling memory and file size. */
+export async function runSoak(settings: SoakSettings, log: (line: string) => void): Promise<SoakReport> {
   const provenance = await startProvenance();
   const dir = await tempDir("soak");
   const files: FileSample[] = [];
@@ -49,11 +72,12 @@ export async function runSoak(seed: number, log: (line: string) => void): Promis
     for (let processIndex = 0; processIndex < settings.processes; processIndex++) {
       const task: SoakTask = {
         dir,
-        seed,
+        seed: settings.seed,
         keySpace: settings.keySpace,
         ops: Math.ceil(settings.totalOps / settings.processes),
         processIndex,
         sampleEveryOps: settings.sampleEveryOps,
+        mappingsEverySamples: settings.mappingsEverySamples,
       };
       workers.push(benchWorker(SOAK_WORKER, task));
     }
@@ -100,6 +124,20 @@ function fileAt(files: readonly FileSample[], fraction: number): FileSample | un
   return files.reduce((best, f) => (Math.abs(f.atMs - fraction * end) < Math.abs(best.atMs - fraction * end) ? f : best));
 }
 
+/** The last sample of a process that summarised every mapping. */
+function lastMappings(samples: readonly SoakSample[]): MappingSummary {
+  return samples.findLast((x) => x.mappings !== undefined)!.mappings!;
+}
+
+function range(values: readonly number[], format: (v: number) => string): string {
+  const [lo, hi] = [Math.min(...values), Math.max(...values)];
+  return lo === hi ? format(lo) : `${format(lo)}–${format(hi)}`;
+}
+
+function slope(fit: Fit): string {
+  return `${fit.slope >= 0 ? "+" : ""}${fit.slope.toFixed(1)} ± ${fit.slopeStandardError.toFixed(1)}`;
+}
+
 export function renderSoak(report: SoakReport, baseName: string): { markdown: string; charts: { suffix: string; svg: string }[] } {
   const s = report.settings;
   const fractions = [0, 0.25, 0.5, 0.75, 1];
@@ -122,19 +160,74 @@ export function renderSoak(report: SoakReport, baseName: string): { markdown: st
   });
   const totalOps = report.finished.reduce((a, f) => a + f.ops, 0);
   const wall = Math.max(...report.finished.map((f) => f.elapsedMs));
+  const figures: { label: string; pick: (x: SoakSample) => number }[] = [
+    { label: "anonymous RSS", pick: (x) => x.rssAnonBytes },
+    { label: "file-backed RSS", pick: (x) => x.rssFileBytes },
+    { label: "V8 heap used", pick: (x) => x.heapUsedBytes },
+    { label: "external", pick: (x) => x.externalBytes },
+  ];
+  const slopes = figures.map((f) => secondHalfSlopes(report.samples, f.pick));
+  const anon = slopes[0]!;
+  const slopeRows = report.samples.map((samples, i) => [
+    String(i),
+    `${mib(at(samples, 0).rssAnonBytes)} → ${mib(at(samples, 0.5).rssAnonBytes)} → ${mib(at(samples, 1).rssAnonBytes)}`,
+    `${mib(at(samples, 0).rssFileBytes)} → ${mib(at(samples, 0.5).rssFileBytes)} → ${mib(at(samples, 1).rssFileBytes)}`,
+    ...slopes.map((sl) => slope(sl.perProcess[i]!)),
+  ]);
+  const meanRow = ["mean ± standard error across processes", "", "", ...slopes.map((sl) => `${sl.mean >= 0 ? "+" : ""}${sl.mean.toFixed(1)} ± ${sl.standardError.toFixed(1)}`)];
+  const ends = report.samples.map(lastMappings);
+  const mappingRows = MAPPING_KINDS.map((kind) => [
+    kind,
+    ...ends.map((m) => mib(m[kind].rssBytes)),
+    range(ends.map((m) => m[kind].pssBytes), mib),
+    range(ends.map((m) => m[kind].anonymousBytes), mib),
+    range(ends.map((m) => m[kind].dirtyBytes), mib),
+  ]);
+  const rssEnd = report.samples.map((x) => at(x, 1).rssBytes);
+  const growth = report.samples.map((x) => at(x, 1).rssBytes - at(x, 0).rssBytes);
+  const fileGrowth = report.samples.map((x) => at(x, 1).rssFileBytes - at(x, 0).rssFileBytes);
+  const anonGrowth = report.samples.map((x) => at(x, 1).rssAnonBytes - at(x, 0).rssAnonBytes);
+  const dataRss = ends.map((m) => m["data.mdb"].rssBytes);
+  const share = (values: readonly number[]) => range(values.map((v, i) => (100 * v) / rssEnd[i]!), (v) => `${v.toFixed(0)}%`);
+  const storeEnd = report.files[report.files.length - 1];
   const markdown = [
-    "# Soak: the library under a million mixed operations from 4 processes",
+    `# Soak: the library under ${totalOps.toLocaleString("en")} mixed operations from ${s.processes} processes`,
     "",
     `Generated from \`${baseName}.json\` by \`pnpm bench --render reports/${baseName}.json\`; do not edit by hand.`,
     "",
     ...provenanceLines(report),
     `- Settings: seed ${s.seed}; ${s.processes} processes sharing one store; ${s.totalOps.toLocaleString("en")} operations in all over ${s.keySpace.toLocaleString("en")} keys: ` +
       "60% get, 20% set, 8% set with a 20–520 ms TTL, 8% del, 3% batch of 10 puts, 1% entries({ limit: 100 }), 0.05% sweepExpired.",
+    `- Sampling: every ${s.sampleEveryOps.toLocaleString("en")} operations of a process, its /proc/self/status (RSS, anonymous, file-backed, shared memory), ` +
+      `smaps_rollup (PSS) and process.memoryUsage(); every ${s.mappingsEverySamples} samples and at the end, /proc/self/smaps summed by mapping.`,
     `- ${totalOps.toLocaleString("en")} operations in ${(wall / 1000).toFixed(1)} s: ${ops((totalOps * 1000) / wall)} ops/s over all processes.`,
+    "",
+    "## What the RSS is",
+    "",
+    `Over the run each process's RSS grew by ${range(growth, mib)} MiB, of which ${range(fileGrowth, mib)} MiB file-backed and ${range(anonGrowth, mib)} MiB anonymous. ` +
+      `At the end the data file's map (data.mdb) is ${range(dataRss, mib)} MiB of each process's RSS (${share(dataRss)} of it); the store is ` +
+      `${storeEnd ? mib(storeEnd.allocatedBytes) : "–"} MiB on disk. Those are the pages of the data file that the process has touched through its ` +
+      "memory map: the file's pages in the page cache, the same pages in every process that maps the file (so each process's RSS counts them again; " +
+      `PSS, which divides shared pages among the processes mapping them, puts each process's share at ${range(ends.map((m) => m["data.mdb"].pssBytes), mib)} MiB), ` +
+      "bounded by the file's size, and reclaimable by the kernel under memory pressure (dirty pages once written back). They are not a leak.",
+    "",
+    `Anonymous RSS is each process's own memory, where a leak would show. Over the second half of the run its least-squares slope is ${anon.mean.toFixed(1)} ± ` +
+      `${anon.standardError.toFixed(1)} MiB per million of a process's operations (mean across the ${s.processes} processes ± the standard error of that mean, from their spread): ` +
+      (anon.withinNoise ? "zero is within two standard errors, so no growth shows beyond the noise." : "more than two standard errors from zero: growth beyond the noise."),
     "",
     "## RSS per process over the run (MiB), at fractions of its operations",
     "",
     table(["process", "start", "25%", "50%", "75%", "end", "change over the second half", "peak anon", "peak file", "peak V8 heap"], rows),
+    "",
+    "## Slopes over the second half (MiB per million of the process's operations, ± the fit's standard error)",
+    "",
+    table(["process", "anonymous RSS (MiB) start → 50% → end", "file-backed RSS (MiB) start → 50% → end", ...figures.map((f) => f.label)], [...slopeRows, meanRow]),
+    "",
+    "The fit's standard error assumes independent samples; the samples follow the collector's sawtooth, so the spread between processes is the better measure of noise.",
+    "",
+    "## Resident memory by mapping at the end (MiB, /proc/<pid>/smaps)",
+    "",
+    table(["mapping", ...ends.map((_, i) => `RSS, process ${i}`), "PSS", "anonymous", "dirty"], mappingRows),
     "",
     "## Store size on disk (MiB, allocated), at fractions of the run's time",
     "",
@@ -151,7 +244,7 @@ function soakChart(report: SoakReport): string {
   const seconds = (ms: number) => ms / 1000;
   const endS = Math.max(...report.samples.flatMap((p) => p.map((x) => seconds(x.atMs))), ...report.files.map((f) => seconds(f.atMs)));
   const xTicks = Array.from({ length: 6 }, (_, i) => Math.round(((endS * i) / 5) * 10) / 10);
-  const perProcess = (title: string, pick: (x: SoakSample) => number): LinePanel => ({
+  const perProcess = (title: string, pick: (x: SoakSample) => number | undefined): LinePanel => ({
     title,
     xTicks,
     linearX: true,
@@ -160,14 +253,20 @@ function soakChart(report: SoakReport): string {
     series: report.samples.map((samples, i) => ({
       name: `process ${i}`,
       color: colors[i % colors.length]!,
-      points: samples.map((x) => ({ x: seconds(x.atMs), y: pick(x) / 2 ** 20 })),
+      points: samples.flatMap((x) => {
+        const y = pick(x);
+        return y === undefined ? [] : [{ x: seconds(x.atMs), y: y / 2 ** 20 }];
+      }),
     })),
   });
   const panels: LinePanel[] = [
     perProcess("RSS", (x) => x.rssBytes),
     perProcess("anonymous RSS", (x) => x.rssAnonBytes),
     perProcess("file-backed RSS", (x) => x.rssFileBytes),
+    perProcess("data.mdb map resident (smaps)", (x) => x.mappings?.["data.mdb"].rssBytes),
+    perProcess("PSS", (x) => x.pssBytes),
     perProcess("V8 heap used", (x) => x.heapUsedBytes),
+    perProcess("external (memoryUsage)", (x) => x.externalBytes),
     {
       title: "store on disk",
       xTicks,
@@ -177,5 +276,5 @@ function soakChart(report: SoakReport): string {
       series: [{ name: "allocated", color: "#555", points: report.files.map((f) => ({ x: seconds(f.atMs), y: f.allocatedBytes / 2 ** 20 })) }],
     },
   ];
-  return lineChart(`Soak: memory and file size over time, commit ${shortCommit(report.git.commit)}`, panels, [], 3);
+  return lineChart(`Soak: memory and file size over time, commit ${shortCommit(report.git.commit)}`, panels, [], 4);
 }
