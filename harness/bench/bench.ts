@@ -11,13 +11,13 @@ import { benchSettings, DEFAULT_SEED } from "./settings.ts";
 import { renderSoak, runSoak, soakBaseName, soakSettings, type SoakReport } from "./soak.ts";
 import { renderSweep, runSweepBench, sweepSettings, type SweepReport } from "./sweep.ts";
 
-// pnpm bench [--quick] [--soak [--ops N]] [--seed N] [--record | --out DIR]   measure, then write JSON, Markdown, SVG
+// pnpm bench [--quick] [--soak [--ops N] [--cache-options JSON]] [--seed N] [--record | --out DIR]   measure, then write JSON, Markdown, SVG
 //   (to .runs/; to the recorded reports/ with --record); a soak of N operations other than a million is bench-soak-<N>
 // pnpm bench --sweep [--quick] [--before REV]                        sweepExpired by cache size, and set, against REV's library
 // pnpm bench --render reports/<name>.json                            re-render a report from its JSON alone
 
 const USAGE =
-  "usage: pnpm bench [--quick | --soak [--ops N] | --sweep [--quick] [--before REV]] [--seed N] [--record | --out DIR] | pnpm bench --render <report.json>";
+  "usage: pnpm bench [--quick | --soak [--ops N] [--cache-options JSON] | --sweep [--quick] [--before REV]] [--seed N] [--record | --out DIR] | pnpm bench --render <report.json>";
 
 async function render(path: string): Promise<string[]> {
   const report = await readJson<BenchReport | SoakReport | GateReport | SweepReport>(path);
@@ -35,11 +35,25 @@ async function render(path: string): Promise<string[]> {
   return [...(await writeReportFiles(dir, base, undefined, rendered)), await writeReadme(dir)];
 }
 
+/** `--cache-options '{"maxSizeBytes": 134217728}'`: options for the soak's openLmdbCache, as a JSON object. */
+function cacheOptions(text: string | undefined): Record<string, unknown> {
+  if (text === undefined) return {};
+  let options: unknown;
+  try {
+    options = JSON.parse(text);
+  } catch {
+    throw new UsageError(`--cache-options takes a JSON object, got ${JSON.stringify(text)}`);
+  }
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new UsageError(`--cache-options takes a JSON object, got ${text}`);
+  return options as Record<string, unknown>;
+}
+
 async function main(): Promise<void> {
   const { values } = parseCommandLine({
     quick: { type: "boolean", default: false },
     soak: { type: "boolean", default: false },
     ops: { type: "string" },
+    "cache-options": { type: "string" },
     sweep: { type: "boolean", default: false },
     before: { type: "string" },
     seed: { type: "string" },
@@ -58,7 +72,7 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(line);
   let written: string[];
   if (values.soak) {
-    const report = await runSoak(soakSettings(seed, wholeNumber(values.ops, "ops", 1_000)), log);
+    const report = await runSoak(soakSettings(seed, wholeNumber(values.ops, "ops", 1_000), cacheOptions(values["cache-options"])), log);
     const base = soakBaseName(report.settings.totalOps);
     written = await writeReportFiles(dir, base, report, renderSoak(report, base));
   } else if (values.sweep) {

@@ -28,6 +28,8 @@ export type SoakTask = {
   sampleEveryOps: number;
   /** Every so many samples also summarise every mapping (slower than the rollup). */
   mappingsEverySamples: number;
+  /** Options for openLmdbCache besides the path (a size bound, say), as given on the command line. */
+  cacheOptions: Record<string, unknown>;
 };
 
 export type ReadyMessage = { type: "ready"; openMs: number; rssBeforeOpenBytes: number; checked: number };
@@ -68,7 +70,7 @@ export type WorkerMessage =
   | { type: "opened" }
   | { type: "open-failed"; codes: string[]; message: string }
   | { type: "soak-sample"; processIndex: number; sample: SoakSample }
-  | { type: "soak-done"; processIndex: number; ops: number; elapsedMs: number };
+  | { type: "soak-done"; processIndex: number; ops: number; elapsedMs: number; refusedWrites: number };
 
 export type ParentMessage = GoMessage | CloseMessage;
 

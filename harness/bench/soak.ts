@@ -22,12 +22,14 @@ export type SoakSettings = {
   sampleEveryOps: number;
   mappingsEverySamples: number;
   fileSampleMs: number;
+  /** Given to openLmdbCache in every process besides the path (`--cache-options`). */
+  cacheOptions: Record<string, unknown>;
 };
 
 export const DEFAULT_SOAK_OPS = 1_000_000;
 
 /** About 100 memory samples per process whatever the length of the run, a tenth of them with every mapping summarised. */
-export function soakSettings(seed: number, totalOps = DEFAULT_SOAK_OPS): SoakSettings {
+export function soakSettings(seed: number, totalOps = DEFAULT_SOAK_OPS, cacheOptions: Record<string, unknown> = {}): SoakSettings {
   const processes = 4;
   return {
     seed,
@@ -37,6 +39,7 @@ export function soakSettings(seed: number, totalOps = DEFAULT_SOAK_OPS): SoakSet
     sampleEveryOps: Math.max(1_000, Math.round(totalOps / processes / 100)),
     mappingsEverySamples: 10,
     fileSampleMs: 250,
+    cacheOptions,
   };
 }
 
@@ -52,7 +55,7 @@ export type SoakReport = Provenance & {
   settings: SoakSettings;
   samples: SoakSample[][];
   files: FileSample[];
-  finished: { processIndex: number; ops: number; elapsedMs: number }[];
+  finished: { processIndex: number; ops: number; elapsedMs: number; refusedWrites: number }[];
 };
 
 /** Mixed operations on the library from several processes at once, sampling memory and file size. */
@@ -78,6 +81,7 @@ export async function runSoak(settings: SoakSettings, log: (line: string) => voi
         processIndex,
         sampleEveryOps: settings.sampleEveryOps,
         mappingsEverySamples: settings.mappingsEverySamples,
+        cacheOptions: settings.cacheOptions,
       };
       workers.push(benchWorker(SOAK_WORKER, task));
     }
@@ -89,7 +93,7 @@ export async function runSoak(settings: SoakSettings, log: (line: string) => voi
           if (message.type === "soak-done") {
             await worker.done();
             log(`soak process ${i}: ${message.ops} ops in ${(message.elapsedMs / 1000).toFixed(1)} s`);
-            return { processIndex: i, ops: message.ops, elapsedMs: message.elapsedMs };
+            return { processIndex: i, ops: message.ops, elapsedMs: message.elapsedMs, refusedWrites: message.refusedWrites };
           }
           samples[i]!.push(message.sample);
         }
@@ -200,6 +204,8 @@ export function renderSoak(report: SoakReport, baseName: string): { markdown: st
       "60% get, 20% set, 8% set with a 20–520 ms TTL, 8% del, 3% batch of 10 puts, 1% entries({ limit: 100 }), 0.05% sweepExpired.",
     `- Sampling: every ${s.sampleEveryOps.toLocaleString("en")} operations of a process, its /proc/self/status (RSS, anonymous, file-backed, shared memory), ` +
       `smaps_rollup (PSS) and process.memoryUsage(); every ${s.mappingsEverySamples} samples and at the end, /proc/self/smaps summed by mapping.`,
+    `- Cache options besides the path: ${Object.keys(s.cacheOptions).length === 0 ? "none (no size bound, no eviction)" : `\`${JSON.stringify(s.cacheOptions)}\``}; ` +
+      `writes refused as CACHE_FULL: ${report.finished.reduce((a, f) => a + f.refusedWrites, 0).toLocaleString("en")}.`,
     `- ${totalOps.toLocaleString("en")} operations in ${(wall / 1000).toFixed(1)} s: ${ops((totalOps * 1000) / wall)} ops/s over all processes.`,
     "",
     "## What the RSS is",
