@@ -128,14 +128,17 @@ function fileAt(files: readonly FileSample[], fraction: number): FileSample | un
   return files.reduce((best, f) => (Math.abs(f.atMs - fraction * end) < Math.abs(best.atMs - fraction * end) ? f : best));
 }
 
-/** The last sample of a process that summarised every mapping. */
-function lastMappings(samples: readonly SoakSample[]): MappingSummary {
-  return samples.findLast((x) => x.mappings !== undefined)!.mappings!;
+/** The mapping summary nearest a fraction of a process's operations. */
+function mappingsAt(samples: readonly SoakSample[], fraction: number): MappingSummary {
+  return at(
+    samples.filter((x) => x.mappings !== undefined),
+    fraction,
+  ).mappings!;
 }
 
 function range(values: readonly number[], format: (v: number) => string): string {
-  const [lo, hi] = [Math.min(...values), Math.max(...values)];
-  return lo === hi ? format(lo) : `${format(lo)}–${format(hi)}`;
+  const [lo, hi] = [format(Math.min(...values)), format(Math.max(...values))];
+  return lo === hi ? lo : `${lo}–${hi}`;
 }
 
 function slope(fit: Fit): string {
@@ -179,7 +182,9 @@ export function renderSoak(report: SoakReport, baseName: string): { markdown: st
     ...slopes.map((sl) => slope(sl.perProcess[i]!)),
   ]);
   const meanRow = ["mean ± standard error across processes", "", "", ...slopes.map((sl) => `${sl.mean >= 0 ? "+" : ""}${sl.mean.toFixed(1)} ± ${sl.standardError.toFixed(1)}`)];
-  const ends = report.samples.map(lastMappings);
+  const ends = report.samples.map((x) => mappingsAt(x, 1));
+  // Processes finish at different times, and the last one alone maps the file: shares are read before the end.
+  const lates = report.samples.map((x) => mappingsAt(x, 0.9));
   const mappingRows = MAPPING_KINDS.map((kind) => [
     kind,
     ...ends.map((m) => mib(m[kind].rssBytes)),
@@ -214,7 +219,8 @@ export function renderSoak(report: SoakReport, baseName: string): { markdown: st
       `At the end the data file's map (data.mdb) is ${range(dataRss, mib)} MiB of each process's RSS (${share(dataRss)} of it); the store is ` +
       `${storeEnd ? mib(storeEnd.allocatedBytes) : "–"} MiB on disk. Those are the pages of the data file that the process has touched through its ` +
       "memory map: the file's pages in the page cache, the same pages in every process that maps the file (so each process's RSS counts them again; " +
-      `PSS, which divides shared pages among the processes mapping them, puts each process's share at ${range(ends.map((m) => m["data.mdb"].pssBytes), mib)} MiB), ` +
+      `at 90% of its operations PSS, which divides shared pages among the processes mapping them, puts each process's share at ${range(lates.map((m) => m["data.mdb"].pssBytes), mib)} MiB ` +
+      `of its ${range(lates.map((m) => m["data.mdb"].rssBytes), mib)} MiB), ` +
       "bounded by the file's size, and reclaimable by the kernel under memory pressure (dirty pages once written back). They are not a leak.",
     "",
     `Anonymous RSS is each process's own memory, where a leak would show. Over the second half of the run its least-squares slope is ${anon.mean.toFixed(1)} ± ` +
@@ -234,6 +240,8 @@ export function renderSoak(report: SoakReport, baseName: string): { markdown: st
     "## Resident memory by mapping at the end (MiB, /proc/<pid>/smaps)",
     "",
     table(["mapping", ...ends.map((_, i) => `RSS, process ${i}`), "PSS", "anonymous", "dirty"], mappingRows),
+    "",
+    "PSS, anonymous and dirty give the range over the processes. A process's PSS at its end depends on how many others still run (the last to finish has the file to itself).",
     "",
     "## Store size on disk (MiB, allocated), at fractions of the run's time",
     "",
