@@ -1,28 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { SoakSample } from "./protocol.ts";
+import { soakSamples as run } from "./fixtures/soak-samples.ts";
 import { secondHalfSlopes } from "./soak-analysis.ts";
 
 const MIB = 2 ** 20;
-
-/** A process's samples every 10k operations up to 1M, with anonymous RSS from `anon(ops)`. */
-function run(anon: (ops: number, i: number) => number): SoakSample[] {
-  return Array.from({ length: 101 }, (_, i) => {
-    const ops = i * 10_000;
-    const bytes = anon(ops, i);
-    return {
-      atMs: i,
-      ops,
-      rssBytes: bytes,
-      rssAnonBytes: bytes,
-      rssFileBytes: 0,
-      rssShmemBytes: 0,
-      pssBytes: bytes,
-      heapUsedBytes: 0,
-      externalBytes: 0,
-      arrayBuffersBytes: 0,
-    };
-  });
-}
 
 describe("secondHalfSlopes", () => {
   it("measures only the second half: growth during warm-up does not count", () => {
