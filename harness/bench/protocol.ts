@@ -55,7 +55,11 @@ export type SoakSample = {
   rssShmemBytes: number;
   /** /proc/self/smaps_rollup: the proportional share (shared pages divided among the processes mapping them). */
   pssBytes: number;
-  /** process.memoryUsage(): the V8 heap, memory held by JavaScript objects outside it, and the part of that in ArrayBuffers. */
+  /**
+   * process.memoryUsage() right after a full collection, so garbage not yet collected does not count:
+   * the V8 heap reserved and in use, memory held by JavaScript objects outside it, and the part of that in ArrayBuffers.
+   */
+  heapTotalBytes: number;
   heapUsedBytes: number;
   externalBytes: number;
   arrayBuffersBytes: number;
@@ -77,6 +81,6 @@ export type ParentMessage = GoMessage | CloseMessage;
 export type BenchWorker = Child<WorkerMessage>;
 
 /** Forks a worker script with its task as JSON; what it prints is shown, what it says arrives over IPC. */
-export function benchWorker(script: string, task: WorkerTask | SoakTask): BenchWorker {
-  return new Child<WorkerMessage>(script, [JSON.stringify(task)], { tsx: true, ipc: true, showStdout: true });
+export function benchWorker(script: string, task: WorkerTask | SoakTask, nodeArgs: readonly string[] = []): BenchWorker {
+  return new Child<WorkerMessage>(script, [JSON.stringify(task)], { tsx: true, ipc: true, showStdout: true, nodeArgs });
 }

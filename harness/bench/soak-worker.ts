@@ -33,10 +33,15 @@ async function main(): Promise<void> {
   const key = () => keyOf(rng.below(task.keySpace));
   const value = () => pool[rng.below(VALUE_POOL)]!;
   let samples = 0;
+  const collect = globalThis.gc;
+  if (collect === undefined) throw new Error("the soak worker runs with --expose-gc, to sample what is reachable");
   const sample = async (ops: number, last = false) => {
     const atMs = performance.now() - started;
+    // RSS as the process runs; the heap and external memory after a full collection, which leaves
+    // only what is reachable, so that growth in them is memory kept rather than garbage not yet collected.
     const status = readStatus();
-    const { heapUsed, external, arrayBuffers } = process.memoryUsage();
+    collect();
+    const { heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
     const withMappings = last || samples++ % task.mappingsEverySamples === 0;
     await send({
       type: "soak-sample",
@@ -49,6 +54,7 @@ async function main(): Promise<void> {
         rssFileBytes: status.RssFile,
         rssShmemBytes: status.RssShmem,
         pssBytes: readRollup().pssBytes,
+        heapTotalBytes: heapTotal,
         heapUsedBytes: heapUsed,
         externalBytes: external,
         arrayBuffersBytes: arrayBuffers,

@@ -83,7 +83,7 @@ export async function runSoak(settings: SoakSettings, log: (line: string) => voi
         mappingsEverySamples: settings.mappingsEverySamples,
         cacheOptions: settings.cacheOptions,
       };
-      workers.push(benchWorker(SOAK_WORKER, task));
+      workers.push(benchWorker(SOAK_WORKER, task, ["--expose-gc"]));
     }
     const samples: SoakSample[][] = workers.map(() => []);
     const finished = await Promise.all(
@@ -170,18 +170,23 @@ export function renderSoak(report: SoakReport, baseName: string): { markdown: st
   const figures: { label: string; pick: (x: SoakSample) => number }[] = [
     { label: "anonymous RSS", pick: (x) => x.rssAnonBytes },
     { label: "file-backed RSS", pick: (x) => x.rssFileBytes },
-    { label: "V8 heap used", pick: (x) => x.heapUsedBytes },
-    { label: "external", pick: (x) => x.externalBytes },
+    { label: "V8 heap in use after a full GC", pick: (x) => x.heapUsedBytes },
+    { label: "external after a full GC", pick: (x) => x.externalBytes },
   ];
   const slopes = figures.map((f) => secondHalfSlopes(report.samples, f.pick));
   const anon = slopes[0]!;
+  const rate = (samples: readonly SoakSample[], from: number, to: number) => {
+    const [a, b] = [at(samples, from), at(samples, to)];
+    return ops(((b.ops - a.ops) * 1000) / (b.atMs - a.atMs));
+  };
   const slopeRows = report.samples.map((samples, i) => [
     String(i),
+    `${rate(samples, 0, 0.5)} → ${rate(samples, 0.5, 1)}`,
     `${mib(at(samples, 0).rssAnonBytes)} → ${mib(at(samples, 0.5).rssAnonBytes)} → ${mib(at(samples, 1).rssAnonBytes)}`,
     `${mib(at(samples, 0).rssFileBytes)} → ${mib(at(samples, 0.5).rssFileBytes)} → ${mib(at(samples, 1).rssFileBytes)}`,
     ...slopes.map((sl) => slope(sl.perProcess[i]!)),
   ]);
-  const meanRow = ["mean ± standard error across processes", "", "", ...slopes.map((sl) => `${sl.mean >= 0 ? "+" : ""}${sl.mean.toFixed(1)} ± ${sl.standardError.toFixed(1)}`)];
+  const meanRow = ["mean ± standard error across processes", "", "", "", ...slopes.map((sl) => `${sl.mean >= 0 ? "+" : ""}${sl.mean.toFixed(1)} ± ${sl.standardError.toFixed(1)}`)];
   const ends = report.samples.map((x) => mappingsAt(x, 1));
   // Processes finish at different times, and the last one alone maps the file: shares are read before the end.
   const lates = report.samples.map((x) => mappingsAt(x, 0.9));
@@ -192,7 +197,8 @@ export function renderSoak(report: SoakReport, baseName: string): { markdown: st
     range(ends.map((m) => m[kind].anonymousBytes), mib),
     range(ends.map((m) => m[kind].dirtyBytes), mib),
   ]);
-  const rssEnd = report.samples.map((x) => at(x, 1).rssBytes);
+  const endSamples = report.samples.map((x) => at(x, 1));
+  const rssEnd = endSamples.map((x) => x.rssBytes);
   const growth = report.samples.map((x) => at(x, 1).rssBytes - at(x, 0).rssBytes);
   const fileGrowth = report.samples.map((x) => at(x, 1).rssFileBytes - at(x, 0).rssFileBytes);
   const anonGrowth = report.samples.map((x) => at(x, 1).rssAnonBytes - at(x, 0).rssAnonBytes);
@@ -225,15 +231,20 @@ export function renderSoak(report: SoakReport, baseName: string): { markdown: st
     "",
     `Anonymous RSS is each process's own memory, where a leak would show. Over the second half of the run its least-squares slope is ${anon.mean.toFixed(1)} ± ` +
       `${anon.standardError.toFixed(1)} MiB per million of a process's operations (mean across the ${s.processes} processes ± the standard error of that mean, from their spread): ` +
-      (anon.withinNoise ? "zero is within two standard errors, so no growth shows beyond the noise." : "more than two standard errors from zero: growth beyond the noise."),
+      (anon.withinNoise ? "zero is within two standard errors, so no growth shows beyond the noise." : "more than two standard errors from zero: growth beyond the noise.") +
+      ` At the end, of the ${range(endSamples.map((x) => x.rssAnonBytes), mib)} MiB anonymous, V8's heap reserves ${range(endSamples.map((x) => x.heapTotalBytes), mib)} MiB ` +
+      `(${range(endSamples.map((x) => x.heapUsedBytes), mib)} MiB of it reachable after a full collection), JavaScript objects hold ` +
+      `${range(endSamples.map((x) => x.externalBytes), mib)} MiB outside it (${range(endSamples.map((x) => x.arrayBuffersBytes), mib)} MiB in ArrayBuffers), ` +
+      `and the rest, ${range(endSamples.map((x) => x.rssAnonBytes - x.heapTotalBytes - x.externalBytes), mib)} MiB, is node's and the engine's own allocations ` +
+      "(malloc arenas, compiled code, stacks), which an allocator keeps at its high-water mark.",
     "",
     "## RSS per process over the run (MiB), at fractions of its operations",
     "",
-    table(["process", "start", "25%", "50%", "75%", "end", "change over the second half", "peak anon", "peak file", "peak V8 heap"], rows),
+    table(["process", "start", "25%", "50%", "75%", "end", "change over the second half", "peak anon", "peak file", "peak V8 heap in use after a full GC"], rows),
     "",
     "## Slopes over the second half (MiB per million of the process's operations, ± the fit's standard error)",
     "",
-    table(["process", "anonymous RSS (MiB) start → 50% → end", "file-backed RSS (MiB) start → 50% → end", ...figures.map((f) => f.label)], [...slopeRows, meanRow]),
+    table(["process", "ops/s, first half → second half", "anonymous RSS (MiB) start → 50% → end", "file-backed RSS (MiB) start → 50% → end", ...figures.map((f) => f.label)], [...slopeRows, meanRow]),
     "",
     "The fit's standard error assumes independent samples; the samples follow the collector's sawtooth, so the spread between processes is the better measure of noise.",
     "",
@@ -279,8 +290,8 @@ function soakChart(report: SoakReport): string {
     perProcess("file-backed RSS", (x) => x.rssFileBytes),
     perProcess("data.mdb map resident (smaps)", (x) => x.mappings?.["data.mdb"].rssBytes),
     perProcess("PSS", (x) => x.pssBytes),
-    perProcess("V8 heap used", (x) => x.heapUsedBytes),
-    perProcess("external (memoryUsage)", (x) => x.externalBytes),
+    perProcess("V8 heap in use after a full GC", (x) => x.heapUsedBytes),
+    perProcess("external after a full GC", (x) => x.externalBytes),
     {
       title: "store on disk",
       xTicks,
