@@ -100,7 +100,7 @@ function prepareBatch(core: Core, prefix: Buffer, ops: unknown): PreparedOp[] {
     if (type === "del") return { key: stored, record: undefined, expiry: undefined };
     if (type !== "put") throw new CacheError("CACHE_INVALID_BATCH", `operation ${index} has unknown type ${String(type)}`);
     const expiry = expiryOf(checkTtl(ttlMs, `ttlMs of operation ${index}`) ?? core.defaultTtl, now);
-    return { key: stored, record: withFullKey(encodeRecord(value, core.codec, expiry), stored.full), expiry };
+    return { key: stored, record: withFullKey(encodeRecord(value, core.codec, expiry, core.compressAbove), stored.full), expiry };
   });
 }
 
@@ -127,7 +127,7 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
       const ttl = checkPutOptions(opts, core);
       // The value first: its getters run user code, which might itself use the transient key buffer.
       const expiry = expiryOf(ttl, core.now());
-      const record = encodeRecord(value, core.codec, expiry);
+      const record = encodeRecord(value, core.codec, expiry, core.compressAbove);
       const slot = storedKey(transientFullKey(prefix, key));
       const stored = withFullKey(record, slot.full);
       core.bound?.admit(slot.stored.length + stored.length);

@@ -17,6 +17,8 @@ export type Core = {
   readonly db: RootDatabase<Buffer, Buffer>;
   readonly now: () => number;
   readonly codec: ValueCodec;
+  /** Payloads longer than this are compressed. */
+  readonly compressAbove: number;
   readonly defaultTtl: Millis | undefined;
   readonly bound: SizeBound | undefined;
   /** Decoded values of records read more than once; undefined when turned off. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { encodeRecord, withFullKey } from "./codec.ts";
+import { encodeRecord, NEVER_COMPRESS, withFullKey } from "./codec.ts";
 import { openLmdbCache } from "./index.ts";
 import { fullKey, namespacePrefix, storedKey } from "./keys.ts";
 import { rawPut, tempDir } from "./test-support.ts";
@@ -39,7 +39,7 @@ describe("damaged records", () => {
     const mine = "m".repeat(5000);
     const other = fullKey(namespacePrefix(""), "o".repeat(5000));
     // Plant another key's record in my slot, as a hash collision would.
-    rawPut(path, slotOf(mine).stored, withFullKey(encodeRecord("other", "json", undefined), other));
+    rawPut(path, slotOf(mine).stored, withFullKey(encodeRecord("other", "json", undefined, NEVER_COMPRESS), other));
     const cache = await openLmdbCache({ path });
     expect(await cache.get(mine)).toBeUndefined();
     await expect(cache.set(mine, "mine")).rejects.toMatchObject({ code: "CACHE_KEY_COLLISION" });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { encodeRecord } from "./codec.ts";
+import { encodeRecord, NEVER_COMPRESS } from "./codec.ts";
 import { checkExpiryIndexAt } from "./fixtures/expiry-index-check.ts";
 import { openLmdbCache } from "./index.ts";
 import { expiryKey, fullKey, namespacePrefix } from "./keys.ts";
@@ -82,7 +82,7 @@ describe("expiry index", () => {
     const dir = tempDir();
     // As a process of format 1, already open during the upgrade, writes: a record and no index record.
     await (await openLmdbCache({ path: dir })).close();
-    rawPut(dir, fullKey(namespacePrefix(""), "unindexed"), encodeRecord("old", "json", clock.now() - 1));
+    rawPut(dir, fullKey(namespacePrefix(""), "unindexed"), encodeRecord("old", "json", clock.now() - 1, NEVER_COMPRESS));
     const cache = await openLmdbCache({ path: dir, now: clock.now });
     await cache.batch(Array.from({ length: 50 }, (_, i) => ({ type: "put" as const, key: `k${i}`, value: i, ttlMs: i % 2 ? 10 : 1000 })));
     clock.advance(10);
@@ -102,7 +102,7 @@ describe("expiry index", () => {
     await cache.close();
     // As a process of format 1 deletes: the record goes, its index record stays.
     const stored = fullKey(namespacePrefix(""), "gone");
-    rawPut(dir, stored, encodeRecord(1, "json", clock.now() + 5 + 1000));
+    rawPut(dir, stored, encodeRecord(1, "json", clock.now() + 5 + 1000, NEVER_COMPRESS));
     const again = await openLmdbCache({ path: dir, now: clock.now });
     clock.advance(5);
     // "gone" now has another expiry, so its old index record names nothing: dropped, not counted.

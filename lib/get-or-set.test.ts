@@ -128,6 +128,26 @@ describe("getOrSet", () => {
     await cache.close();
   });
 
+  it("takes over from a killed owner that its parent has not reaped yet (a zombie)", async () => {
+    const path = tempDir();
+    const side = join(path, "computations");
+    // The owner's parent is a shell that execs sleep, which never reaps it.
+    const owner = `node --import tsx ${fixture("get-or-set.ts")} ${path} k ${side} hang now >/dev/null & echo $!; exec sleep 120`;
+    const parent = execa("sh", ["-c", owner], { reject: false });
+    const pid = await new Promise<number>((resolve) => parent.stdout!.once("data", (chunk: Buffer) => resolve(Number(chunk.toString()))));
+    try {
+      await until(() => computations(side).length === 1);
+      process.kill(pid, "SIGKILL");
+      await until(() => readFileSync(`/proc/${pid}/stat`, "latin1").split(") ")[1]!.startsWith("Z"));
+      const cache = await openLmdbCache<string>({ path });
+      expect(await cache.getOrSet("k", async () => "taken over", { leaseMs: 600_000, waitMs: 600_000 })).toBe("taken over");
+      await cache.close();
+    } finally {
+      parent.kill("SIGKILL");
+      await parent;
+    }
+  });
+
   it("lets another caller take over when the owner outlives its lease; the late owner stores nothing", async () => {
     const path = tempDir();
     const first = await openLmdbCache<string>({ path });

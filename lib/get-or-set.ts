@@ -142,7 +142,7 @@ async function computeAsOwner<T>(core: Core, slot: StoredKey, lease: Buffer, tok
       const value = await compute(key);
       checkOpen(core);
       const expiry = expiryOf(settings.ttl, core.now());
-      const record = withFullKey(encodeRecord(value, core.codec, expiry), slot.full);
+      const record = withFullKey(encodeRecord(value, core.codec, expiry, core.compressAbove), slot.full);
       // A claim that was lost (its lease ended, another caller took over) stores nothing: the new owner does.
       if (finish(core, slot, lease, token, record, expiry, performance.now() - started, settings.beta > 0)) core.counts.sets++;
       return value;

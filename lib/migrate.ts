@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { decodePayload, encodeRecord, readHead, withFullKey } from "./codec.ts";
+import { DEFAULT_COMPRESS_ABOVE, decodePayload, encodeRecord, readHead, withFullKey } from "./codec.ts";
 import { acquireEnv, DEFAULT_FILE_MODE, releaseEnv, type SharedEnv } from "./env.ts";
 import { loadEngine, type RootDatabase } from "./engine/index.ts";
 import { CacheError } from "./errors.ts";
@@ -209,7 +209,7 @@ function targetRecord(db: Db, slot: StoredKey): Buffer | undefined {
 
 /** The record this library stores for a source entry. */
 function recordOf(entry: SourceEntry, slot: StoredKey): Buffer {
-  return withFullKey(encodeRecord(entry.value, "json", entry.expiry), slot.full);
+  return withFullKey(encodeRecord(entry.value, "json", entry.expiry, DEFAULT_COMPRESS_ABOVE), slot.full);
 }
 
 /** Whether a target record holds exactly this value and expiry: the same bytes, or else the same decoded value. */

@@ -1,3 +1,4 @@
+import { DEFAULT_COMPRESS_ABOVE, DEFAULT_COMPRESSION_THRESHOLD, NEVER_COMPRESS } from "./codec.ts";
 import { DEFAULT_FILE_MODE } from "./env.ts";
 import { CacheError } from "./errors.ts";
 import { DEFAULT_READ_CACHE_BYTES } from "./read-cache.ts";
@@ -11,6 +12,8 @@ export type CheckedOptions = {
   now: () => number;
   defaultTtl: Millis | undefined;
   codec: ValueCodec;
+  /** Payloads longer than this are compressed; `NEVER_COMPRESS` when compression is off. */
+  compressAbove: number;
   durability: Durability;
   maxSizeBytes: number | undefined;
   readCacheBytes: number;
@@ -23,6 +26,19 @@ function option<V>(value: unknown, name: string, allowed: readonly V[], fallback
     throw new CacheError("CACHE_INVALID_OPTION", `${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`);
   }
   return value as V;
+}
+
+function compressAbove(given: unknown): number {
+  if (given === undefined) return DEFAULT_COMPRESS_ABOVE;
+  if (given === false) return NEVER_COMPRESS;
+  if (typeof given !== "object" || given === null) {
+    throw new CacheError("CACHE_INVALID_OPTION", "compression must be false or an object { thresholdBytes? }");
+  }
+  const { thresholdBytes = DEFAULT_COMPRESSION_THRESHOLD } = given as { thresholdBytes?: unknown };
+  if (!(typeof thresholdBytes === "number" && Number.isInteger(thresholdBytes) && thresholdBytes >= 0)) {
+    throw new CacheError("CACHE_INVALID_OPTION", "compression.thresholdBytes must be a whole number of bytes, 0 or more");
+  }
+  return thresholdBytes;
 }
 
 /**
@@ -47,6 +63,7 @@ export function checkOptions(given: unknown, what = "openLmdbCache"): CheckedOpt
     throw new CacheError("CACHE_INVALID_OPTION", (error as Error).message, { cause: error });
   }
   const codec = option<ValueCodec>(opts.values, "values", ["json", "structured"], "json");
+  const compress = compressAbove(opts.compression);
   const durability = option<Durability>(opts.durability, "durability", ["process", "fsync"], "process");
   const { maxSizeBytes } = opts;
   if (maxSizeBytes !== undefined && !(typeof maxSizeBytes === "number" && maxSizeBytes > 0 && Number.isFinite(maxSizeBytes))) {
@@ -61,5 +78,5 @@ export function checkOptions(given: unknown, what = "openLmdbCache"): CheckedOpt
   if (!(Number.isInteger(mode) && mode >= 0 && mode <= 0o777 && (mode & 0o600) === 0o600)) {
     throw new CacheError("CACHE_INVALID_OPTION", "mode must be permission bits (0 to 0o777) that let the owner read and write");
   }
-  return { path, namespace, now, defaultTtl, codec, durability, maxSizeBytes, readCacheBytes, mode };
+  return { path, namespace, now, defaultTtl, codec, compressAbove: compress, durability, maxSizeBytes, readCacheBytes, mode };
 }

@@ -4,6 +4,12 @@ export type Millis = number;
 /** How a value is turned into bytes. Every record says which codec wrote it, so processes may differ. */
 export type ValueCodec = "json" | "structured";
 
+/**
+ * Whether this process compresses the values it writes: `false`, or payloads longer than
+ * `thresholdBytes` (256 unless given). Every record says whether it is compressed, so processes may differ.
+ */
+export type Compression = false | Readonly<{ thresholdBytes?: number }>;
+
 /** When a resolved write is safe: after the process dies ("process"), or after the machine loses power ("fsync"). */
 export type Durability = "process" | "fsync";
 
@@ -18,6 +24,8 @@ export type CacheOptions = Readonly<{
   now?: () => number;
   /** Value encoding of this process's writes; `"json"` (level-cache's exact behaviour) unless given. */
   values?: ValueCodec;
+  /** Compression of this process's writes; see `Compression`. */
+  compression?: Compression;
   /** `"process"` unless given: see the README's durability contract. */
   durability?: Durability;
   /** Upper bound, in bytes, of the pages holding live entries; puts past it reject with `CACHE_FULL`. */

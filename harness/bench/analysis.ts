@@ -7,12 +7,14 @@ import type { WorkloadId } from "./workloads.ts";
 // Ratios between backends, always from figures of one run: medians over the repetitions, and the
 // range of the per-repetition ratios (repetitions are paired, since backends took turns).
 
-export type Metric = "throughput" | "timePerOp" | "peakRss" | "peakRssAnon" | "peakRssFile" | "openTime";
+export type Metric = "throughput" | "timePerOp" | "medianLatency" | "peakRss" | "peakRssAnon" | "peakRssFile" | "openTime";
 
 export const METRICS: Record<Metric, { label: string; value: (f: CellFigures) => number; higherIsBetter: boolean }> = {
   throughput: { label: "aggregate ops/s", value: (f) => f.aggregateOpsPerSec, higherIsBetter: true },
   // Time per operation, as the inverse of throughput: the ratio reads "takes N times as long".
   timePerOp: { label: "time per op", value: (f) => 1 / f.aggregateOpsPerSec, higherIsBetter: false },
+  // The median call: on a shared machine a window's throughput swings with others' load, its median call much less.
+  medianLatency: { label: "median latency", value: (f) => f.p50Ms, higherIsBetter: false },
   peakRss: { label: "peak RSS", value: (f) => f.peakRssBytes, higherIsBetter: false },
   peakRssAnon: { label: "peak anonymous RSS", value: (f) => f.peakRssAnonBytes, higherIsBetter: false },
   peakRssFile: { label: "peak file-backed RSS", value: (f) => f.peakRssFileBytes, higherIsBetter: false },
@@ -77,8 +79,8 @@ type CheckBase = {
   goal: number;
 };
 
-/** Judged on a workload's cells. */
-export type CellCheck = CheckBase & { workload: WorkloadId; processes: number; metric: Metric };
+/** Judged on a workload's cells; against another workload of the same backend when `againstWorkload` is given. */
+export type CellCheck = CheckBase & { workload: WorkloadId; processes: number; metric: Metric; againstWorkload?: WorkloadId };
 
 /** Judged on the cold-start samples, measured on the first data set only. */
 export type ColdStartCheck = CheckBase & { metric: ColdStartMetric };
@@ -107,14 +109,18 @@ function verdictOf(check: Check, ratio: number): { met: boolean; verdict: string
 
 export function evaluateCheck(report: Report, check: Check, size: number): CheckResult {
   const againstId = check.against === "reference" ? report.settings.reference : check.against;
-  const side = (backend: string) =>
-    "workload" in check ? sideOf(report, check.workload, size, check.processes, backend, check.metric) : coldStartSideOf(report, backend, check.metric);
-  const failures = (backend: string) =>
-    "workload" in check ? failuresOf(report, check.workload, size, check.processes, backend) : coldStartFailuresOf(report, backend);
-  const candidate = side(report.settings.candidate);
-  const against = side(againstId);
+  // A side is a backend and, for cell checks, a workload: the against side's is `againstWorkload` when given.
+  const sides: [string, WorkloadId | undefined][] =
+    "workload" in check
+      ? [[report.settings.candidate, check.workload], [againstId, check.againstWorkload ?? check.workload]]
+      : [[report.settings.candidate, undefined], [againstId, undefined]];
+  const side = ([backend, workload]: [string, WorkloadId | undefined]) =>
+    "workload" in check ? sideOf(report, workload!, size, check.processes, backend, check.metric) : coldStartSideOf(report, backend, check.metric);
+  const failures = ([backend, workload]: [string, WorkloadId | undefined]) =>
+    "workload" in check ? failuresOf(report, workload!, size, check.processes, backend) : coldStartFailuresOf(report, backend);
+  const [candidate, against] = sides.map(side);
   if (candidate === undefined || against === undefined) {
-    const failed = [report.settings.candidate, againstId].flatMap((backend) => failures(backend).map((f) => `${backend}: ${f.error}`)).at(0);
+    const failed = sides.flatMap((s) => failures(s).map((f) => `${s[0]}: ${f.error}`)).at(0);
     return { ...check, size, ratio: undefined, met: undefined, verdict: failed ? `failed (${failed})` : "not measured" };
   }
   const ratio = ratioOf(candidate, against);

@@ -3,9 +3,10 @@ import type { Cache } from "../../lib/types.ts";
 import type { Profile } from "./dataset.ts";
 
 /** The part of the Cache API the workloads drive; the raw lmdb-js floors implement just this. */
-export type BenchStore = Pick<Cache<Profile>, "get" | "set" | "batch" | "entries" | "close">;
+export type BenchStore = Pick<Cache<Profile>, "get" | "set" | "batch" | "entries" | "close"> & Partial<Pick<Cache<Profile>, "getOrSet">>;
 
-export type BackendKind = "candidate" | "reference" | "floor" | "fixture";
+/** A variant is the candidate with one setting changed, to show what that setting costs or saves. */
+export type BackendKind = "candidate" | "reference" | "floor" | "variant" | "fixture";
 
 /**
  * How a fresh plain-node process loads a backend as its users do, for the cold-start measurement;
@@ -41,6 +42,15 @@ const BACKENDS: readonly Backend[] = [
     },
     // The package entry point as built by `pnpm build`, found through package.json "exports".
     coldStart: { specifier: "@promethean/lmdb-cache", opener: "openLmdbCache" },
+  },
+  {
+    id: "lmdb-cache-compressed",
+    kind: "variant",
+    description: "this library with compression on (compression: {}: payloads over 256 bytes in LZ4)",
+    load: async () => {
+      const { openLmdbCache } = await import("../../lib/index.ts");
+      return (dir) => openLmdbCache<Profile>({ path: dir, compression: {} });
+    },
   },
   {
     id: "level-cache",

@@ -1,6 +1,7 @@
 import { Packr } from "msgpackr";
 import { isPlainJson } from "../../lib/plain-json.ts";
 import { valueOf } from "./dataset.ts";
+import { microseconds } from "./microseconds.ts";
 
 // node --import tsx harness/bench/codec-compare.ts
 // The library's two forms of a plain JSON value side by side, in one process: MessagePack (with the
@@ -9,7 +10,6 @@ import { valueOf } from "./dataset.ts";
 
 const packr = new Packr({ useRecords: false, mapsAsObjects: true });
 const POOL = 256;
-const WINDOW_MS = 500;
 
 const kinds: Record<string, unknown[]> = {
   "benchmark records": Array.from({ length: POOL }, (_, i) => valueOf(1, i)),
@@ -18,31 +18,16 @@ const kinds: Record<string, unknown[]> = {
   strings: Array.from({ length: POOL }, (_, i) => "x".repeat(100 + i)),
 };
 
-/** Microseconds per call, over a window, after one window of warm-up. */
-function microseconds(fn: (i: number) => unknown): number {
-  let result = 0;
-  for (let round = 0; round < 2; round++) {
-    const started = performance.now();
-    let calls = 0;
-    while (performance.now() - started < WINDOW_MS) {
-      for (let i = 0; i < POOL; i++) fn(i);
-      calls += POOL;
-    }
-    result = ((performance.now() - started) * 1000) / calls;
-  }
-  return result;
-}
-
 for (const [kind, values] of Object.entries(kinds)) {
   const packed = values.map((v) => packr.pack(v).slice());
   const text = values.map((v) => Buffer.from(JSON.stringify(v)));
   for (let i = 0; i < POOL; i++) {
     if (JSON.stringify(packr.unpack(packed[i]!)) !== text[i]!.toString()) throw new Error(`${kind} ${i}: forms differ`);
   }
-  const encodePack = microseconds((i) => isPlainJson(values[i]) && packr.pack(values[i]));
-  const encodeJson = microseconds((i) => Buffer.from(JSON.stringify(values[i])));
-  const decodePack = microseconds((i) => packr.unpack(packed[i]!));
-  const decodeJson = microseconds((i) => JSON.parse(text[i]!.toString("utf8")));
+  const encodePack = microseconds((i) => isPlainJson(values[i]) && packr.pack(values[i]), POOL);
+  const encodeJson = microseconds((i) => Buffer.from(JSON.stringify(values[i])), POOL);
+  const decodePack = microseconds((i) => packr.unpack(packed[i]!), POOL);
+  const decodeJson = microseconds((i) => JSON.parse(text[i]!.toString("utf8")), POOL);
   console.log(
     `${kind.padEnd(18)} encode ${(encodePack / encodeJson).toFixed(2)}x JSON's time (${encodePack.toFixed(2)} vs ${encodeJson.toFixed(2)} us), ` +
       `decode ${(decodePack / decodeJson).toFixed(2)}x (${decodePack.toFixed(2)} vs ${decodeJson.toFixed(2)} us)`,

@@ -5,8 +5,10 @@ import { runColdStart } from "./cold-start.ts";
 import { failureSummary } from "./failure-summary.ts";
 import { startProvenance } from "./machine.ts";
 import type { BackendEntry, BenchReport, CellEntry, ColdStartResult, DataSetEntry } from "./results.ts";
+import type { StampedeResult } from "./stampede.ts";
 import type { BenchSettings } from "./settings.ts";
-import { WORKLOADS } from "./workloads.ts";
+import { measureStampede } from "./stampede.ts";
+import { GET_OR_SET, WORKLOADS } from "./workloads.ts";
 
 export type Log = (line: string) => void;
 
@@ -22,7 +24,7 @@ function cellLine(entry: CellEntry, rep: number, figures: CellFigures): string {
 /**
  * The whole matrix: for each data set, each workload and process count, the backends take turns
  * (A B C D, A B C D, ...) for every repetition, each in fresh processes over a fresh copy of the data.
- * Cold start is measured once, on the first data set, before its cells.
+ * Cold start is measured once, on the first data set, before its cells; the stampede once, last.
  */
 export async function measure(settings: BenchSettings, log: Log): Promise<BenchReport> {
   const provenance = await startProvenance();
@@ -31,6 +33,7 @@ export async function measure(settings: BenchSettings, log: Log): Promise<BenchR
   const cells: CellEntry[] = [];
   const templates: Template[] = [];
   let coldStart: ColdStartResult | undefined;
+  let stampede: StampedeResult | undefined;
   try {
     for (const size of settings.sizes) {
       const seeded: Template[] = [];
@@ -60,25 +63,31 @@ export async function measure(settings: BenchSettings, log: Log): Promise<BenchR
               ? { workload, size, processes, backend, status: "unsupported", codes: probe.codes }
               : { workload, size, processes, backend, status: "measured", reps: [], failures: [] };
           });
+          // getOrSet on a hit takes its turn right after the candidate's get in each repetition, to be judged against it.
+          if (settings.getOrSet && workload === "get" && processes === 1) {
+            const after = row.findIndex((entry) => entry.backend === settings.candidate) + 1;
+            row.splice(after, 0, { workload: GET_OR_SET, size, processes, backend: settings.candidate, status: "measured", reps: [], failures: [] });
+          }
           cells.push(...row);
           for (let rep = 0; rep < settings.repetitions; rep++) {
             for (const entry of row) {
               if (entry.status !== "measured") continue;
               const template = seeded.find((t) => t.backend === entry.backend)!;
               try {
-                const figures = await runCell({ backend: entry.backend, workload, processes, durationMs: settings.durationMs, template });
+                const figures = await runCell({ backend: entry.backend, workload: entry.workload, processes, durationMs: settings.durationMs, template });
                 entry.reps.push(figures);
                 log(cellLine(entry, rep, figures));
               } catch (error) {
                 // Recorded and reported, not fatal: the rest of the matrix still says something.
                 entry.failures.push({ rep, error: failureSummary(error) });
-                log(`${workload} n=${size} p=${processes} ${entry.backend} rep ${rep + 1}: FAILED ${failureSummary(error)}`);
+                log(`${entry.workload} n=${size} p=${processes} ${entry.backend} rep ${rep + 1}: FAILED ${failureSummary(error)}`);
               }
             }
           }
         }
       }
     }
+    if (settings.getOrSet) stampede = await measureStampede(settings.candidate, settings.repetitions, settings.seed, log);
   } finally {
     for (const template of templates) await rm(template.dir, { recursive: true, force: true });
   }
@@ -90,5 +99,6 @@ export async function measure(settings: BenchSettings, log: Log): Promise<BenchR
     datasets,
     cells,
     ...(coldStart ? { coldStart } : {}),
+    ...(stampede ? { stampede } : {}),
   };
 }

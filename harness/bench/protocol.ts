@@ -16,7 +16,21 @@ export type WorkerTask =
   /** Open and keep the store open until told to close (the first of two openers). */
   | (Common & { role: "hold" })
   /** Try to open while another process holds the store; report whether that worked. */
-  | (Common & { role: "try-open" });
+  | (Common & { role: "try-open" })
+  | StampedeTask;
+
+/** How a stampede process gets each key: the library's getOrSet, or a get and, on a miss, its own computation and set. */
+export type StampedeMode = "get-or-set" | "get-then-set";
+
+/**
+ * Open an empty store, check each of the `size` keys is missing, report ready; on "go" ask for every key at once (in a
+ * seeded order of its own), each computation costing `computeMs` of busy CPU; report; on "read", report
+ * what is stored.
+ */
+export type StampedeTask = Common & { role: "stampede"; mode: StampedeMode; computeMs: number; processIndex: number };
+
+/** Digests of values by key: what a stampede process got, or read as stored. */
+export type Digests = Record<string, string>;
 
 /** Soak: one of several processes running mixed operations on the library, reporting memory as it goes. */
 export type SoakTask = {
@@ -35,6 +49,7 @@ export type SoakTask = {
 export type ReadyMessage = { type: "ready"; openMs: number; rssBeforeOpenBytes: number; checked: number };
 export type GoMessage = { type: "go" };
 export type CloseMessage = { type: "close" };
+export type ReadMessage = { type: "read" };
 
 export type RunResult = {
   ops: number;
@@ -74,9 +89,12 @@ export type WorkerMessage =
   | { type: "opened" }
   | { type: "open-failed"; codes: string[]; message: string }
   | { type: "soak-sample"; processIndex: number; sample: SoakSample }
-  | { type: "soak-done"; processIndex: number; ops: number; elapsedMs: number; refusedWrites: number };
+  | { type: "soak-done"; processIndex: number; ops: number; elapsedMs: number; refusedWrites: number }
+  /** CLOCK_MONOTONIC ms at the first call and when the last resolved. */
+  | { type: "stampede-done"; computations: number; startedAt: number; endedAt: number; got: Digests }
+  | { type: "stampede-stored"; stored: Digests };
 
-export type ParentMessage = GoMessage | CloseMessage;
+export type ParentMessage = GoMessage | CloseMessage | ReadMessage;
 
 export type BenchWorker = Child<WorkerMessage>;
 

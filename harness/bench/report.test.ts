@@ -10,6 +10,7 @@ const cells = doctoredReport(settings, {
   "get/4/lmdb-cache": { ops: 300_000, rssMiB: 120, openMs: 3 },
   "get/1/level-cache": { ops: 10_000, rssMiB: 100, openMs: 30 },
   "get/4/level-cache": "locked",
+  "get-or-set/1/lmdb-cache": { ops: 80_000, rssMiB: 120, openMs: 3 },
   "get/1/lmdb-raw": { ops: 125_000, rssMiB: 100, openMs: 2 },
   "get/4/lmdb-raw": { ops: 400_000, rssMiB: 100, openMs: 2 },
   "get/1/lmdb-raw-json": { ops: 100_000, rssMiB: 100, openMs: 2 },
@@ -21,6 +22,17 @@ const cells = doctoredReport(settings, {
 const report = {
   ...cells,
   coldStart: doctoredColdStart(1000, { "lmdb-cache": { firstGetMs: 120, importMs: 60 }, "level-cache": { firstGetMs: 100, importMs: 30 } }),
+  stampede: {
+    processes: 8,
+    keys: 100,
+    computeMs: 2,
+    backend: "lmdb-cache",
+    repetitions: 2,
+    sides: [
+      { mode: "get-or-set" as const, runs: [{ computations: 100, wallMs: 40 }, { computations: 101, wallMs: 60 }], failures: [] },
+      { mode: "get-then-set" as const, runs: [{ computations: 790, wallMs: 200 }, { computations: 800, wallMs: 200 }], failures: [] },
+    ],
+  },
 };
 
 describe("the benchmark report", () => {
@@ -33,6 +45,7 @@ describe("the benchmark report", () => {
     expect(row("Peak RSS")).toMatch(/\| at most 1\.00x \| 1\.10x \| \*\*missed\*\* \| 10% over the bar \|/);
     expect(row("raw lmdb-js with its defaults")).toMatch(/\| 1\.25x \| met \|/);
     expect(row("Multi-process writes")).toContain("not measured");
+    expect(row("getOrSet on a hit")).toMatch(/\| at most 1\.10x \| 1\.25x \| \*\*missed\*\* \| 14% over the bar \|/);
     expect(row("Cold start")).toMatch(/^\| 1,000 \| Cold start: .+ \| at most 1\.00x \| 1\.20x \| \*\*missed\*\* \| 20% over the bar \|/);
   });
 
@@ -42,6 +55,13 @@ describe("the benchmark report", () => {
     expect(section).toContain("| new process to its first get resolved (cold start) | 120 | 120 | 100 | 100 | 1.20x | at most 1.00x |");
     expect(section).toContain("| import() of the entry point alone | 60.00 | 60.00 | 30.00 | 30.00 | 2.00x | none (informative) |");
     expect(section).toContain("- lmdb-cache imported `lmdb-cache/index.js`.");
+  });
+
+  it("sets the stampede's computations and wall time with getOrSet beside each process computing for itself", () => {
+    const section = markdown.slice(markdown.indexOf("## Stampede"), markdown.indexOf("## 1,000 entries"));
+    expect(section).toContain("| get-or-set | 100.5 (100–101) | 50.00 (40.00–60.00) | 0.25x (0.20x–0.30x) | 2 |");
+    expect(section).toContain("| get-then-set | 795 (790–800) | 200 | 1.00x | 2 |");
+    expect(section).toContain("**missed** (100, 101)");
   });
 
   it("renders reports written before cold start was measured, the target unmeasured", () => {

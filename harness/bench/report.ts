@@ -1,6 +1,7 @@
 import { type CheckResult, evaluateChecks, failuresOf, findCell, METRICS, ratioOf, sideOf } from "./analysis.ts";
 import type { CellFigures } from "./cells.ts";
 import { coldStartSection } from "./cold-start-report.ts";
+import { stampedeSection } from "./stampede-report.ts";
 import { mib, ms, ops, ranged, ratio, shortCommit, table } from "./format.ts";
 import type { BenchReport, Provenance } from "./results.ts";
 import { median, spread } from "../shared/stats.ts";
@@ -15,6 +16,7 @@ const COLORS: Record<string, string> = {
   "level-cache": "#d62728",
   "lmdb-raw": "#2ca02c",
   "lmdb-raw-json": "#9467bd",
+  "lmdb-cache-compressed": "#17becf",
 };
 const FALLBACK = ["#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"];
 
@@ -140,29 +142,45 @@ function ratioMatrix(report: BenchReport, size: number): string {
   return table(["workload", ...settings.processCounts.map((p) => `${p} process${p > 1 ? "es" : ""}`)], rows);
 }
 
-/** How much longer the library takes per operation than each raw lmdb-js floor, same processes. */
-function overheadMatrix(report: BenchReport, size: number): string {
+/** How much longer `subject` takes per operation than each backend of `others`, same processes. */
+function timeMatrix(report: BenchReport, size: number, subject: string, others: readonly string[], column: string): string {
   const { settings } = report;
-  const floors = report.backends.filter((b) => b.kind === "floor");
   const rows: string[][] = [];
   for (const workload of settings.workloads) {
     const counts = WORKLOADS[workload].fixedWork ? [1] : settings.processCounts;
-    for (const floor of floors) {
+    for (const other of others) {
       rows.push([
         workload,
-        floor.id,
+        other,
         ...settings.processCounts.map((processes) => {
           if (!counts.includes(processes)) return "";
-          const cand = sideOf(report, workload, size, processes, settings.candidate, "timePerOp");
-          const raw = sideOf(report, workload, size, processes, floor.id, "timePerOp");
-          if (!cand || !raw) return absent(report, workload, size, processes, [settings.candidate, floor.id]);
-          const r = ratioOf(cand, raw);
+          const mine = sideOf(report, workload, size, processes, subject, "timePerOp");
+          const theirs = sideOf(report, workload, size, processes, other, "timePerOp");
+          if (!mine || !theirs) return absent(report, workload, size, processes, [subject, other]);
+          const r = ratioOf(mine, theirs);
           return ranged(r.ratio, r.min, r.max, ratio);
         }),
       ]);
     }
   }
-  return table(["workload", "floor", ...settings.processCounts.map((p) => `${p} proc.`)], rows);
+  return table(["workload", column, ...settings.processCounts.map((p) => `${p} proc.`)], rows);
+}
+
+const idsOf = (report: BenchReport, kind: string) => report.backends.filter((b) => b.kind === kind).map((b) => b.id);
+
+/** Bytes each backend's files take for the same data set, as it seeded them, against the reference's. */
+function diskRows(report: BenchReport, size: number): string {
+  const templates = report.datasets.find((d) => d.size === size)?.templates ?? [];
+  const reference = templates.find((t) => t.backend === report.settings.reference);
+  return table(
+    ["backend", "allocated MiB", "file sizes MiB", `allocated vs ${report.settings.reference}`],
+    templates.map((t) => [
+      t.backend,
+      mib(t.disk.allocatedBytes),
+      mib(t.disk.apparentBytes),
+      reference ? ratio(t.disk.allocatedBytes / reference.disk.allocatedBytes) : "–",
+    ]),
+  );
 }
 
 function memoryRows(report: BenchReport, size: number): string {
@@ -260,6 +278,7 @@ export function renderBench(report: BenchReport, baseName: string): ReportFiles 
     `† ${ref} cannot open a store from a second process, so its row at that process count is "unsupported" and the ratio compares against its best, its 1-process figure.`,
     "",
     ...coldStartSection(report, TARGETS, "## Cold start"),
+    ...stampedeSection(report, "## Stampede: getOrSet against each process computing for itself"),
   ];
   for (const size of settings.sizes) {
     out.push(
@@ -271,7 +290,17 @@ export function renderBench(report: BenchReport, baseName: string): ReportFiles 
       "",
       `### ${settings.candidate} time per operation vs the raw lmdb-js floors (1.00x = no overhead)`,
       "",
-      overheadMatrix(report, size),
+      timeMatrix(report, size, settings.candidate, idsOf(report, "floor"), "floor"),
+      "",
+      ...idsOf(report, "variant").flatMap((variant) => [
+        `### ${variant} time per operation vs ${settings.candidate} (1.00x = the setting costs nothing)`,
+        "",
+        timeMatrix(report, size, variant, [settings.candidate], "against"),
+        "",
+      ]),
+      "### Disk for the same data (each backend's freshly seeded data set)",
+      "",
+      diskRows(report, size),
       "",
       "### Memory for the same data and work (footprint workload, one process)",
       "",

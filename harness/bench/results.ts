@@ -3,6 +3,7 @@ import type { CellFigures, MultiProcessProbe } from "./cells.ts";
 import type { DiskUsage } from "./disk.ts";
 import type { GitInfo, MachineInfo } from "./machine.ts";
 import type { BenchSettings } from "./settings.ts";
+import type { StampedeResult } from "./stampede.ts";
 import type { WorkloadId } from "./workloads.ts";
 
 // The JSON a benchmark run writes: the raw figures of every repetition, with everything needed to
@@ -67,4 +68,6 @@ export type BenchReport = Provenance & {
   cells: CellEntry[];
   /** Absent from reports written before cold start was measured. */
   coldStart?: ColdStartResult;
+  /** Absent when the run measured no getOrSet (the gate), and from reports written before it was. */
+  stampede?: StampedeResult;
 };

@@ -21,6 +21,11 @@ export type BenchSettings = {
   durationMs: number;
   /** Fresh processes per side for cold start (candidate and reference taking turns); 0 skips it. */
   coldStartSamples: number;
+  /**
+   * Measure the candidate's getOrSet: on a hit, in the same repetitions as its 1-process get, and a
+   * stampede of fresh processes on cold keys against each computing for itself (stampede.ts).
+   */
+  getOrSet?: boolean;
 };
 
 export const DEFAULT_SEED = 20_240_601;
@@ -31,6 +36,6 @@ export const REFERENCE = "level-cache";
 export function benchSettings(mode: "quick" | "full", seed = DEFAULT_SEED): BenchSettings {
   const common = { seed, workloads: [...WORKLOAD_IDS], backends: [...BENCH_BACKENDS], candidate: CANDIDATE, reference: REFERENCE };
   return mode === "quick"
-    ? { ...common, mode, sizes: [10_000], processCounts: [1, 4], repetitions: 2, durationMs: 700, coldStartSamples: 10 }
-    : { ...common, mode, sizes: [10_000, 100_000], processCounts: [1, 2, 4, 8], repetitions: 3, durationMs: 1500, coldStartSamples: 30 };
+    ? { ...common, mode, sizes: [10_000], processCounts: [1, 4], repetitions: 2, durationMs: 700, coldStartSamples: 10, getOrSet: true }
+    : { ...common, mode, sizes: [10_000, 100_000], processCounts: [1, 2, 4, 8], repetitions: 3, durationMs: 1500, coldStartSamples: 30, getOrSet: true };
 }

@@ -62,6 +62,17 @@ export const TARGETS: readonly Check[] = [
     goal: 1.25,
   },
   {
+    id: "get-or-set-hit",
+    label: "getOrSet on a hit: median call vs get's on a hit, one process, same repetitions",
+    workload: "get-or-set",
+    processes: 1,
+    metric: "medianLatency",
+    against: "lmdb-cache",
+    againstWorkload: "get",
+    direction: "at most",
+    goal: 1.1,
+  },
+  {
     id: "single-get",
     label: "Single process: awaited get/s vs level-cache",
     workload: "get",

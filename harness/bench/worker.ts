@@ -1,11 +1,13 @@
 import { backendById, type BenchStore } from "./backends.ts";
-import { keyOf, valueOf } from "./dataset.ts";
+import { keyOf, type Profile, valueOf } from "./dataset.ts";
 import { errorCodes } from "../shared/error-code.ts";
 import { Histogram } from "./histogram.ts";
 import { MemorySampler, readStatus } from "./memory.ts";
-import type { ParentMessage, WorkerMessage, WorkerTask } from "./protocol.ts";
+import type { Digests, ParentMessage, StampedeTask, WorkerMessage, WorkerTask } from "./protocol.ts";
 import { seededRng, mixSeed } from "../shared/rng.ts";
-import { checkScanOrder, checkSeededEntries, checkWriteReadsBack, countEntries, runWorkload, WORKLOADS } from "./workloads.ts";
+import { checkScanOrder, checkSeededEntries, checkWriteReadsBack, countEntries, getOrSetOf, runWorkload, WORKLOADS } from "./workloads.ts";
+import { createHash } from "node:crypto";
+import { monotonicNow } from "../shared/clock.ts";
 
 // One benchmark process: `node --import tsx harness/bench/worker.ts '<WorkerTask as JSON>'`, forked
 // with an IPC channel by the orchestrator. Without one (under a profiler) it runs on its own: it
@@ -73,6 +75,44 @@ async function run(task: Extract<WorkerTask, { role: "run" }>, store: BenchStore
   });
 }
 
+function digest(value: unknown): string {
+  return createHash("sha256").update(JSON.stringify(value) ?? "undefined").digest("base64");
+}
+
+async function stampede(task: StampedeTask, store: BenchStore, openMs: number, rssBeforeOpenBytes: number): Promise<void> {
+  const keys = Array.from({ length: task.size }, (_, i) => keyOf(i));
+  for (const key of keys) if ((await store.get(key)) !== undefined) throw new Error(`${key} is stored before the stampede`);
+  await send({ type: "ready", openMs, rssBeforeOpenBytes, checked: keys.length });
+  if ((await receive()).type !== "go") return;
+  let computations = 0;
+  // A fixed cost of busy CPU, so that computations made twice cost the machine what they would.
+  const compute = (key: string): Profile => {
+    computations++;
+    const until = performance.now() + task.computeMs;
+    while (performance.now() < until);
+    return valueOf(task.seed, keys.indexOf(key), 1 + task.processIndex);
+  };
+  const getOrSet = task.mode === "get-or-set" ? getOrSetOf(store) : undefined;
+  const ask = async (key: string): Promise<Profile> => {
+    if (getOrSet !== undefined) return getOrSet(key, compute);
+    const found = await store.get(key);
+    if (found !== undefined) return found;
+    const value = compute(key);
+    await store.set(key, value);
+    return value;
+  };
+  const order = seededRng(mixSeed(task.seed, 0x57a3, task.processIndex)).shuffled(keys);
+  const startedAt = monotonicNow();
+  const values = await Promise.all(order.map(ask));
+  const endedAt = monotonicNow();
+  const got: Digests = Object.fromEntries(order.map((key, i) => [key, digest(values[i])]));
+  await send({ type: "stampede-done", computations, startedAt, endedAt, got });
+  if ((await receive()).type !== "read") return;
+  const stored: Digests = {};
+  for (const key of keys) stored[key] = digest(await store.get(key));
+  await send({ type: "stampede-stored", stored });
+}
+
 async function main(): Promise<void> {
   const task = JSON.parse(process.argv[2] ?? "") as WorkerTask;
   const opener = await backendById(task.backend).load();
@@ -99,6 +139,8 @@ async function main(): Promise<void> {
         return;
       case "try-open":
         return await send({ type: "opened" });
+      case "stampede":
+        return await stampede(task, store, openMs, rssBeforeOpenBytes);
     }
   } finally {
     await store.close();

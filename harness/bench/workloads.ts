@@ -5,8 +5,14 @@ import type { Histogram } from "./histogram.ts";
 import type { MemorySampler } from "./memory.ts";
 import { seededRng, mixSeed, type Rng } from "../shared/rng.ts";
 
+/** The matrix: every backend runs each of these. */
 export const WORKLOAD_IDS = ["get", "set", "get-pipelined", "set-pipelined", "batch", "scan", "mix", "footprint"] as const;
-export type WorkloadId = (typeof WORKLOAD_IDS)[number];
+/**
+ * Beside the matrix, on the candidate only: getOrSet of the hot set, every call a hit, measured in the
+ * same repetitions as the candidate's get (measure.ts) and judged against it.
+ */
+export const GET_OR_SET = "get-or-set";
+export type WorkloadId = (typeof WORKLOAD_IDS)[number] | typeof GET_OR_SET;
 
 export const HOT_SET_SIZE = 1000;
 export const PIPELINE_DEPTH = 100;
@@ -47,6 +53,12 @@ export const WORKLOADS: Record<WorkloadId, WorkloadInfo> = {
     unit: "op",
     writes: true,
     description: "90% get / 10% set, awaited, keys uniform over the data set",
+  },
+  [GET_OR_SET]: {
+    side: "readers",
+    unit: "getOrSet",
+    writes: false,
+    description: `awaited getOrSet, one at a time, of a hot set of ${HOT_SET_SIZE} keys, every call a hit (a computation fails the run)`,
   },
   footprint: {
     side: "readers+writers",
@@ -110,11 +122,7 @@ async function scans(ctx: RunContext): Promise<number> {
 
 /** Every key read once, written once (in a seeded order), then one full scan: 3 x size operations. */
 async function footprint(ctx: RunContext, rng: Rng, value: () => Profile): Promise<number> {
-  const order = Array.from({ length: ctx.size }, (_, i) => i);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = rng.below(i + 1);
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
+  const order = rng.shuffled(Array.from({ length: ctx.size }, (_, i) => i));
   const timed = async (op: Op) => {
     const started = performance.now();
     await op();
@@ -149,6 +157,7 @@ export function runWorkload(id: WorkloadId, ctx: RunContext): Promise<number> {
   const anyKey = () => keyOf(rng.below(size));
   const anyValue = () => pool[rng.below(pool.length)]!;
   const getHot: Op = () => store.get(hot[rng.below(hot.length)]!);
+  const getOrSetHot: Op = () => getOrSetOf(store)(hot[rng.below(hot.length)]!, computeOnHit);
   const setAny: Op = () => store.set(anyKey(), anyValue());
   switch (id) {
     case "get":
@@ -169,7 +178,20 @@ export function runWorkload(id: WorkloadId, ctx: RunContext): Promise<number> {
       return lanes(ctx, 1, () => (rng.next() < 0.9 ? store.get(anyKey()) : setAny()));
     case "footprint":
       return footprint(ctx, rng, anyValue);
+    case GET_OR_SET:
+      return lanes(ctx, 1, getOrSetHot);
   }
+}
+
+/** The backend's getOrSet; a backend without one cannot run the getOrSet workloads. */
+export function getOrSetOf(store: BenchStore): NonNullable<BenchStore["getOrSet"]> {
+  if (store.getOrSet === undefined) throw new Error("this backend has no getOrSet");
+  return store.getOrSet;
+}
+
+/** Every key of the hot set is stored: a computation means getOrSet missed a live value. */
+function computeOnHit(key: string): never {
+  throw new Error(`getOrSet computed ${key}, which is stored`);
 }
 
 function mismatch(what: string, key: string, got: unknown, want: unknown): Error {

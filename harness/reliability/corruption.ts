@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { encodeRecord } from "../../lib/codec.ts";
+import { encodeRecord, NEVER_COMPRESS } from "../../lib/codec.ts";
 import { META_AT } from "../../lib/data-file.ts";
 import { isCacheError, openLmdbCache, resetCache, verifyCache } from "../../lib/index.ts";
 import { fullKey, namespacePrefix, storedKey } from "../../lib/keys.ts";
@@ -21,9 +21,10 @@ const RECORDS: [string, Buffer][] = [
   ["empty record", Buffer.alloc(0)],
   ["expiry cut short", Buffer.from([0x01, 1, 2])],
   ["stored full key longer than the record", Buffer.from([0x02, 9, 0, 0, 0, 1])],
-  ["MessagePack payload cut short", Buffer.concat([encodeRecord({ a: "long enough text" }, "json", undefined).subarray(0, 6)])],
+  ["MessagePack payload cut short", Buffer.concat([encodeRecord({ a: "long enough text" }, "json", undefined, NEVER_COMPRESS).subarray(0, 6)])],
   ["JSON payload that is not JSON", Buffer.from([0x00, 0x7b, 0x22])],
   ["structured payload that is not V8's", Buffer.from([0x04, 0xff, 0x0f, 0x6f, 0x22])],
+  ["compressed payload cut short", encodeRecord("z".repeat(600), "json", undefined, 0).subarray(0, 9)],
 ];
 
 type Damage = { kind: string; region: "header" | "truncation" | "body" | "lock"; apply: (data: Buffer, rng: Rng, pageSize: number) => { data: Buffer; lock?: Buffer; detail: string } };

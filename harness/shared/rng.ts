@@ -9,6 +9,8 @@ export type Rng = {
   /** Uniform integer in [min, max]. */
   readonly int: (min: number, max: number) => number;
   readonly pick: <T>(items: readonly T[]) => T;
+  /** A new array of the items in a uniformly random order (Fisher–Yates, from the last item down). */
+  readonly shuffled: <T>(items: readonly T[]) => T[];
 };
 
 /** Mixes 32-bit words into one well-spread seed (a murmur3-style finalizer over a running hash). */
@@ -35,5 +37,13 @@ export function seededRng(seed: number): Rng {
   };
   const below = (n: number) => Math.floor(next() * n);
   const int = (min: number, max: number) => min + below(max - min + 1);
-  return { next, below, int, pick: (items) => items[below(items.length)]! };
+  const shuffled = <T>(items: readonly T[]): T[] => {
+    const order = [...items];
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = below(i + 1);
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    return order;
+  };
+  return { next, below, int, pick: (items) => items[below(items.length)]!, shuffled };
 }

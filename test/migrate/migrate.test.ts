@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { openReferenceLevelCache } from "../reference/level-cache.ts";
 import { type DataSetEntry, generateDataSet, writeDataSet } from "./dataset.ts";
 import { dumpLevel, dumpLmdb } from "./dumps.ts";
-import { encodeRecord, withFullKey } from "../../lib/codec.ts";
+import { encodeRecord, NEVER_COMPRESS, withFullKey } from "../../lib/codec.ts";
 import { checkExpiryIndexAt } from "../../lib/fixtures/expiry-index-check.ts";
 import { fullKey, namespacePrefix, storedKey } from "../../lib/keys.ts";
 import { type Cache, isCacheError, migrateFromLevel, type MigrateProgress, openLmdbCache } from "../../lib/index.ts";
@@ -300,7 +300,7 @@ describe("migrateFromLevel, all or nothing", () => {
     // Another long key's record squatting the slot the source key hashes to: a collision.
     const slot = storedKey(fullKey(namespacePrefix(""), long));
     const raw = open<Buffer, Buffer>({ path: to, noSubdir: false, keyEncoding: "binary", encoding: "binary" });
-    raw.putSync(slot.stored, withFullKey(encodeRecord("squatter", "json", undefined), Buffer.from("y".repeat(2000))));
+    raw.putSync(slot.stored, withFullKey(encodeRecord("squatter", "json", undefined, NEVER_COMPRESS), Buffer.from("y".repeat(2000))));
     await raw.close();
     const before = await dumpLmdb(to);
 
