@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   let written: string[];
   if (values.soak) {
     const report = await runSoak(soakSettings(seed, wholeNumber(values.ops, "ops", 1_000), cacheOptions(values["cache-options"])), log);
-    const base = soakBaseName(report.settings.totalOps);
+    const base = soakBaseName(report.settings.totalOps, report.settings.cacheOptions);
     written = await writeReportFiles(dir, base, report, renderSoak(report, base));
   } else if (values.sweep) {
     const base = values.quick ? "bench-sweep-quick" : "bench-sweep";

@@ -27,7 +27,7 @@ export async function writeReadme(dir: string): Promise<string> {
   const full = await readJson<BenchReport>(join(dir, "bench.json"));
   const quick = await readJson<BenchReport>(join(dir, "bench-quick.json"));
   const gate = await readJson<GateReport>(join(dir, "perf-gate.json"));
-  const soakNames = (await readdir(dir)).filter((f) => /^bench-soak(-\w+)?\.json$/.test(f)).map((f) => f.replace(/\.json$/, ""));
+  const soakNames = (await readdir(dir)).filter((f) => /^bench-soak(-[\w-]+)?\.json$/.test(f)).map((f) => f.replace(/\.json$/, ""));
   const soaks = await Promise.all(soakNames.sort().map(async (name) => [name, (await readJson<SoakReport>(join(dir, `${name}.json`)))!] as const));
   const out = [
     "# Reports",
@@ -43,7 +43,7 @@ export async function writeReadme(dir: string): Promise<string> {
     "| `pnpm bench --quick --record` | `bench-quick.{json,md}`, `bench-quick-throughput.svg`, `bench-quick-memory.svg` | a few minutes |",
     "| `pnpm bench --record` | `bench.{json,md}`, `bench-throughput.svg`, `bench-memory.svg` (10k and 100k entries, 1–8 processes) | under an hour |",
     "| `pnpm bench --soak --record` | `bench-soak.{json,md,svg}` | a minute or two |",
-    "| `pnpm bench --soak --ops 10000000 --record` | `bench-soak-10m.{json,md,svg}` (add `--cache-options '{\"maxSizeBytes\": N}'` to bound the store) | ten minutes or more |",
+    "| `pnpm bench --soak --ops 10000000 --record` | `bench-soak-10m.{json,md,svg}` ; with `--cache-options '{\"readCacheBytes\": 0}'` (any of openLmdbCache's options) `bench-soak-10m-readcachebytes-0.{json,md,svg}` | ten minutes or more |",
     "| `pnpm bench --sweep --quick --before REV --record` | `bench-sweep-quick.{json,md}`: sweepExpired at 10k, 100k and 1M entries, and set, against the library of REV | a few minutes |",
     "| `pnpm perf-gate --record` | `perf-gate.{json,md}`; exits 1 when a check fails | one to two minutes |",
     "| `pnpm scenario <name> --record` | `<name>.{json,md}`; `pnpm scenario reliability --record` writes `reliability.{json,md}` | seconds to an hour |",
@@ -84,7 +84,7 @@ export async function writeReadme(dir: string): Promise<string> {
     const fileEnd = soak.files[soak.files.length - 1];
     const anon = secondHalfSlopes(soak.samples, (s) => s.rssAnonBytes);
     out.push(
-      `## Soak: ${soak.settings.totalOps.toLocaleString("en")} operations`,
+      `## Soak: ${soak.settings.totalOps.toLocaleString("en")} operations${Object.keys(soak.settings.cacheOptions).length > 0 ? `, options \`${JSON.stringify(soak.settings.cacheOptions)}\`` : ""}`,
       "",
       `Measured on ${measuredOn(soak)}: ${soak.settings.totalOps.toLocaleString("en")} mixed operations from ${soak.settings.processes} processes. ` +
         `RSS per process from ${first.map(mb).join(" / ")} MiB at the start to ${last.map(mb).join(" / ")} MiB at the end; ` +

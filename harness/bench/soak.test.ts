@@ -22,6 +22,7 @@ describe("the soak report", () => {
   it("names runs of other lengths after their operations", () => {
     expect(soakBaseName(1_000_000)).toBe("bench-soak");
     expect(soakBaseName(10_000_000)).toBe("bench-soak-10m");
+    expect(soakBaseName(1_000_000, { readCacheBytes: 0, maxSizeBytes: 1e8 })).toBe("bench-soak-readcachebytes-0-maxsizebytes-100000000");
   });
 
   it("tells the data file's map from anonymous memory, and says flat anonymous memory is within noise", () => {

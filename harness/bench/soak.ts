@@ -43,9 +43,14 @@ export function soakSettings(seed: number, totalOps = DEFAULT_SOAK_OPS, cacheOpt
   };
 }
 
-/** The report's name: `bench-soak`, or `bench-soak-10m` and the like for another number of operations. */
-export function soakBaseName(totalOps: number): string {
-  return totalOps === DEFAULT_SOAK_OPS ? "bench-soak" : `bench-soak-${shortNumber(totalOps).toLowerCase()}`;
+/**
+ * The report's name: `bench-soak`, `bench-soak-10m` and the like for another number of operations,
+ * and the cache options after it (`bench-soak-readcachebytes-0`), so that a run with other settings
+ * is recorded beside the others.
+ */
+export function soakBaseName(totalOps: number, cacheOptions: Record<string, unknown> = {}): string {
+  const options = Object.entries(cacheOptions).map(([name, value]) => `-${name}-${String(value)}`.toLowerCase().replace(/[^a-z0-9-]/g, ""));
+  return [totalOps === DEFAULT_SOAK_OPS ? "bench-soak" : `bench-soak-${shortNumber(totalOps).toLowerCase()}`, ...options].join("");
 }
 
 export type FileSample = { atMs: number; allocatedBytes: number; apparentBytes: number };
