@@ -240,8 +240,8 @@ export function renderSoak(report: SoakReport, baseName: string): { markdown: st
       ` At the end, of the ${range(endSamples.map((x) => x.rssAnonBytes), mib)} MiB anonymous, V8's heap reserves ${range(endSamples.map((x) => x.heapTotalBytes), mib)} MiB ` +
       `(${range(endSamples.map((x) => x.heapUsedBytes), mib)} MiB of it reachable after a full collection), JavaScript objects hold ` +
       `${range(endSamples.map((x) => x.externalBytes), mib)} MiB outside it (${range(endSamples.map((x) => x.arrayBuffersBytes), mib)} MiB in ArrayBuffers), ` +
-      `and the rest, ${range(endSamples.map((x) => x.rssAnonBytes - x.heapTotalBytes - x.externalBytes), mib)} MiB, is node's and the engine's own allocations ` +
-      "(malloc arenas, compiled code, stacks), which an allocator keeps at its high-water mark.",
+      `and the anonymous RSS less those two is ${range(endSamples.map((x) => x.rssAnonBytes - x.heapTotalBytes - x.externalBytes), mib)} MiB: node's and the engine's own allocations ` +
+      "(malloc arenas, compiled code, stacks), less whatever part of V8's reservation is not resident.",
     "",
     "## RSS per process over the run (MiB), at fractions of its operations",
     "",
