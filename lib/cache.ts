@@ -1,25 +1,24 @@
 import type { RootDatabase } from "./engine/index.ts";
-import { decodePayload, encodeRecord, readHead, withFullKey } from "./codec.ts";
+import { decodePayload, encodeRecord, expiryOfRecord, readHead, withFullKey } from "./codec.ts";
+import { checkBatch, checkKey, checkLimit, nestedNamespace, preparePut } from "./checks.ts";
 import {
-  checkKey,
   checkOpen,
   claimSlot,
   type Core,
   dueTurn,
   engineError,
   expireQuietly,
+  flushRecency,
   ownsSlot,
   peek,
   readEntry,
   write,
 } from "./core.ts";
 import { releaseEnv } from "./env.ts";
-import { countIndexed, expiryOfRecord, reindex } from "./expiry-index.ts";
-import { CacheError } from "./errors.ts";
+import { countIndexed, reindex } from "./expiry-index.ts";
 import { getOrSet, release } from "./get-or-set.ts";
 import {
   ALL_LEASES,
-  expiredUpTo,
   leaseRange,
   fullKey,
   isHashedKey,
@@ -28,15 +27,17 @@ import {
   MAX_INLINE_KEY,
   namespacePrefix,
   namespaceRange,
-  readExpiryKey,
   type StoredKey,
   startsWith,
   storedKey,
 } from "./keys.ts";
 import { leaseExpiry } from "./lease.ts";
+import { forget } from "./recency.ts";
+import { footprint } from "./size-bound.ts";
+import { sweepChunk } from "./eviction.ts";
 import { stats } from "./stats.ts";
-import { checkTtl, expiryOf, isExpired } from "./ttl.ts";
-import type { Cache, Millis, PutOptions } from "./types.ts";
+import { expiryOf, isExpired } from "./ttl.ts";
+import type { Cache } from "./types.ts";
 
 type RawEntry = { stored: Buffer; record: Buffer };
 
@@ -68,39 +69,15 @@ function* ordered(db: RootDatabase<Buffer, Buffer>, start: Buffer, end: Buffer):
   if (group.length > 0) yield* flush();
 }
 
-function checkLimit(opts: unknown): number {
-  if (opts === undefined || opts === null) return Infinity;
-  if (typeof opts !== "object") throw new CacheError("CACHE_INVALID_OPTION", "entries options must be an object");
-  const { limit } = opts as { limit?: unknown };
-  if (limit === undefined || limit === null) return Infinity;
-  if (typeof limit !== "number") throw new CacheError("CACHE_INVALID_OPTION", `limit must be a number, got ${typeof limit}`);
-  // As in level's iterators: a limit that is not a whole number of zero or more means no limit.
-  return Number.isInteger(limit) && limit >= 0 ? limit : Infinity;
-}
-
-function checkPutOptions(opts: unknown, core: Core): Millis | undefined {
-  if (opts === undefined || opts === null) return core.defaultTtl;
-  if (typeof opts !== "object") throw new CacheError("CACHE_INVALID_OPTION", "put options must be an object");
-  const ttl = checkTtl((opts as PutOptions).ttlMs, "ttlMs");
-  return ttl ?? core.defaultTtl;
-}
-
 type PreparedOp = { key: StoredKey; record: Buffer | undefined; expiry: number | undefined };
 
 function prepareBatch(core: Core, prefix: Buffer, ops: unknown): PreparedOp[] {
-  if (!Array.isArray(ops)) throw new CacheError("CACHE_INVALID_BATCH", "batch takes an array of operations");
   const now = core.now();
-  return ops.map((op: unknown, index) => {
-    if (typeof op !== "object" || op === null) {
-      throw new CacheError("CACHE_INVALID_BATCH", `operation ${index} is not an object`);
-    }
-    const { type, key, value, ttlMs } = op as { type?: unknown; key?: unknown; value?: unknown; ttlMs?: unknown };
-    checkKey(key);
-    const stored = storedKey(fullKey(prefix, key));
-    if (type === "del") return { key: stored, record: undefined, expiry: undefined };
-    if (type !== "put") throw new CacheError("CACHE_INVALID_BATCH", `operation ${index} has unknown type ${String(type)}`);
-    const expiry = expiryOf(checkTtl(ttlMs, `ttlMs of operation ${index}`) ?? core.defaultTtl, now);
-    return { key: stored, record: withFullKey(encodeRecord(value, core.codec, expiry, core.compressAbove), stored.full), expiry };
+  return checkBatch(ops, core.defaultTtl).map((op) => {
+    const stored = storedKey(fullKey(prefix, op.key));
+    if (op.type === "del") return { key: stored, record: undefined, expiry: undefined };
+    const expiry = expiryOf(op.ttl, now);
+    return { key: stored, record: withFullKey(encodeRecord(op.value, core.codec, expiry, core.compressAbove), stored.full), expiry };
   });
 }
 
@@ -123,14 +100,16 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
     has: async (key) => (await get(key)) !== undefined,
     set: async (key, value, opts) => {
       checkOpen(core);
-      checkKey(key);
-      const ttl = checkPutOptions(opts, core);
       // The value first: its getters run user code, which might itself use the transient key buffer.
-      const expiry = expiryOf(ttl, core.now());
-      const record = encodeRecord(value, core.codec, expiry, core.compressAbove);
+      const { record, expiry } = preparePut(core, key, value, opts);
       const slot = storedKey(transientFullKey(prefix, key));
       const stored = withFullKey(record, slot.full);
-      core.bound?.admit(slot.stored.length + stored.length);
+      const room = core.bound?.admit(footprint(slot.stored, stored));
+      if (room !== undefined) {
+        await room;
+        checkOpen(core);
+      }
+      core.recency?.saw(slot.stored, core.now(), true);
       write(core, () => {
         const before = claimSlot(db, slot);
         db.putSync(slot.stored, stored);
@@ -147,6 +126,7 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
         if (current === undefined || (slot.full !== undefined && !ownsSlot(slot, readHead(current).full))) return;
         const before = expiryOfRecord(current);
         db.removeSync(slot.stored);
+        forget(db, slot.stored);
         countIndexed(db, reindex(db, slot.stored, before, undefined));
       });
       core.counts.deletes++;
@@ -157,15 +137,25 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
       const prepared = prepareBatch(core, prefix, ops);
       if (prepared.length === 0) return;
       if (core.bound !== undefined) {
-        const bytes = prepared.reduce((sum, { key, record }) => sum + (record ? key.stored.length + record.length : 0), 0);
-        if (bytes > 0) core.bound.admit(bytes);
+        const bytes = prepared.reduce((sum, { key, record }) => sum + (record ? footprint(key.stored, record) : 0), 0);
+        const room = bytes > 0 ? core.bound.admit(bytes) : undefined;
+        if (room !== undefined) {
+          await room;
+          checkOpen(core);
+        }
+      }
+      if (core.recency !== undefined) {
+        const now = core.now();
+        for (const { key, record } of prepared) if (record !== undefined) core.recency.saw(key.stored, now, true);
       }
       write(core, () => {
         let indexed = 0;
         for (const { key, record, expiry } of prepared) {
           const before = claimSlot(db, key);
-          if (record === undefined) db.removeSync(key.stored);
-          else db.putSync(key.stored, record);
+          if (record === undefined) {
+            db.removeSync(key.stored);
+            forget(db, key.stored);
+          } else db.putSync(key.stored, record);
           indexed += reindex(db, key.stored, before, expiry);
         }
         countIndexed(db, indexed);
@@ -184,13 +174,14 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
       clear(core, prefix);
     },
     stats: async () => stats(core),
-    withNamespace: (ns) => {
-      if (typeof ns !== "string") throw new CacheError("CACHE_INVALID_OPTION", "a namespace must be a string");
-      return createView<T>(core, ns ? (namespace ? `${namespace}/${ns}` : ns) : namespace);
-    },
+    withNamespace: (ns) => createView<T>(core, nestedNamespace(namespace, ns)),
     close: async () => {
       if (core.closed) return;
       releaseClaims(core);
+      if (core.recency !== undefined) {
+        core.recency.stop();
+        flushRecency(core);
+      }
       core.closed = true;
       core.reads?.clear();
       await releaseEnv(core.env);
@@ -213,6 +204,7 @@ function clear(core: Core, prefix: Buffer): void {
     let indexed = 0;
     for (const { key, expiry } of doomed) {
       db.removeSync(key);
+      forget(db, key);
       indexed += reindex(db, key, expiry, undefined);
     }
     countIndexed(db, indexed);
@@ -280,7 +272,12 @@ async function* entries<T>(core: Core, prefix: Buffer, opts: unknown): AsyncGene
       yield [logicalKey(prefix, full), decodePayload(record, head) as T];
     }
   } finally {
-    source.return(undefined);
+    try {
+      source.return(undefined);
+    } catch {
+      // Its snapshot already ended (a close that first wrote this open's access times): nothing is
+      // left to release, and the error the scan ends with, if any, is the one to report.
+    }
   }
 }
 
@@ -300,35 +297,13 @@ function sweepLeases(core: Core, now: number): void {
   }
 }
 
-/**
- * Within a write transaction: the entries named by the first SWEEP_CHUNK index records of entries
- * expired by `now`, each deleted if it still has the expiry its index record names (an entry rewritten
- * since has another index record, and survives); every index record read goes, so the next chunk
- * starts at the index's start again. Returns how many entries went, and whether the index may hold more.
- */
-function sweepChunk(db: RootDatabase<Buffer, Buffer>, now: number): { deleted: number; more: boolean } {
-  const seen = [...db.getKeys({ ...expiredUpTo(now), limit: SWEEP_CHUNK })];
-  let deleted = 0;
-  for (const key of seen) {
-    const { expiry, stored } = readExpiryKey(key);
-    // A damaged record has no expiry a sweep could trust: it is left for get, entries and del to report.
-    if (expiryOfRecord(peek(db, stored)) === expiry) {
-      db.removeSync(stored);
-      deleted++;
-    }
-    db.removeSync(key);
-  }
-  countIndexed(db, -seen.length);
-  return { deleted, more: seen.length === SWEEP_CHUNK };
-}
-
 async function sweepExpired(core: Core): Promise<number> {
   checkOpen(core);
   const now = core.now();
   let deleted = 0;
   try {
     for (let more = true; more; ) {
-      const chunk = write(core, () => sweepChunk(core.db, now));
+      const chunk = write(core, () => sweepChunk(core.db, now, SWEEP_CHUNK));
       deleted += chunk.deleted;
       more = chunk.more;
     }

@@ -173,3 +173,13 @@ export function decodePayload(record: Buffer, head: RecordHead): unknown {
     throw corrupt("payload cannot be decoded", error);
   }
 }
+
+/** A record's expiry; undefined when it has none, and for a damaged record, which a sweep leaves alone. */
+export function expiryOfRecord(record: Buffer | undefined): number | undefined {
+  if (record === undefined) return undefined;
+  try {
+    return readHead(record).expiry;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,10 +1,12 @@
 import type { RootDatabase } from "./engine/index.ts";
-import { decodePayload, isPlainPayload, readHead } from "./codec.ts";
+import { decodePayload, expiryOfRecord, isPlainPayload, readHead } from "./codec.ts";
+import { closedError } from "./checks.ts";
 import { clearDeadReaders, type SharedEnv } from "./env.ts";
 import { CacheError, engineFailure } from "./errors.ts";
-import { countIndexed, expiryOfRecord, reindex } from "./expiry-index.ts";
+import { countIndexed, reindex } from "./expiry-index.ts";
 import type { StoredKey } from "./keys.ts";
 import { MISS, type ReadCache, type ReadSpace } from "./read-cache.ts";
+import { forget, type Recency } from "./recency.ts";
 import type { SizeBound } from "./size-bound.ts";
 import { isExpired } from "./ttl.ts";
 import type { Millis, ValueCodec } from "./types.ts";
@@ -21,6 +23,8 @@ export type Core = {
   readonly compressAbove: number;
   readonly defaultTtl: Millis | undefined;
   readonly bound: SizeBound | undefined;
+  /** Uses of entries not yet written, with "lru" eviction; undefined otherwise. */
+  readonly recency: Recency | undefined;
   /** Decoded values of records read more than once; undefined when turned off. */
   readonly reads: ReadCache | undefined;
   closed: boolean;
@@ -60,18 +64,8 @@ export function peek(db: RootDatabase<Buffer, Buffer>, stored: Buffer): Buffer |
   return record === undefined ? undefined : record.subarray(0, record.length);
 }
 
-function closedError(): CacheError {
-  return new CacheError("CACHE_CLOSED", "the cache is closed");
-}
-
 export function checkOpen(core: Core): void {
   if (core.closed) throw closedError();
-}
-
-export function checkKey(key: unknown): asserts key is string {
-  if (typeof key !== "string") {
-    throw new CacheError("CACHE_INVALID_KEY", `a key must be a string, got ${key === null ? "null" : typeof key}`);
-  }
 }
 
 /** An engine error seen after close() is the close's doing; any other is an I/O failure. */
@@ -79,12 +73,29 @@ export function engineError(core: Core, error: unknown): CacheError {
   return engineFailure(error, core.closed ? "CACHE_CLOSED" : "CACHE_IO", "storage engine failed");
 }
 
+/** Runs `work` in a write transaction, which also writes the access times this open has in memory. */
 export function write<R>(core: Core, work: () => R): R {
   try {
     clearDeadReaders(core.env);
-    return core.db.transactionSync(work);
+    if (core.recency === undefined) return core.db.transactionSync(work);
+    const { recency, db } = core;
+    return db.transactionSync(() => {
+      const result = work();
+      recency.flushInto(db, core.now());
+      return result;
+    });
   } catch (error) {
     throw engineError(core, error);
+  }
+}
+
+/** Writes the access times this open has in memory, in a write transaction of their own; a failure leaves them to the next one. */
+export function flushRecency(core: Core): void {
+  if (core.closed) return;
+  try {
+    write(core, () => undefined);
+  } catch {
+    // Lost times make eviction less exact, nothing more.
   }
 }
 
@@ -116,6 +127,7 @@ export function deleteIfUnchanged(core: Core, stored: Buffer, seen: Buffer): boo
     const current = peek(db, stored);
     if (current === undefined || !current.equals(seen)) return false;
     db.removeSync(stored);
+    forget(db, stored);
     countIndexed(db, reindex(db, stored, expiryOfRecord(seen), undefined));
     return true;
   });
@@ -160,13 +172,15 @@ export function readEntry(core: Core, slot: StoredKey, key: string, kept: ReadSp
     counts.misses++;
     return undefined;
   }
-  if (isExpired(head.expiry, core.now())) {
+  const now = core.now();
+  if (isExpired(head.expiry, now)) {
     counts.misses++;
     counts.expiredOnRead++;
     expireQuietly(core, slot.stored, Buffer.from(record));
     return undefined;
   }
   counts.hits++;
+  core.recency?.saw(slot.stored, now);
   if (kept === undefined || !isPlainPayload(head)) return { value: decodePayload(record, head), expiry: head.expiry };
   const value = kept.hit(key, record);
   if (value !== MISS) return { value, expiry: head.expiry };

@@ -18,6 +18,8 @@ export const ERROR_CODES = [
   "CACHE_ENGINE",
   "CACHE_MISSING_DEPENDENCY",
   "CACHE_TIMEOUT",
+  "CACHE_UNAVAILABLE",
+  "CACHE_ACCESS_DENIED",
 ] as const;
 
 export type CacheErrorCode = (typeof ERROR_CODES)[number];

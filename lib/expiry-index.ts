@@ -1,5 +1,4 @@
 import type { RootDatabase } from "./engine/index.ts";
-import { readHead } from "./codec.ts";
 import { expiryKey, INDEX_COUNT_KEY } from "./keys.ts";
 
 // The expiry index (lib/keys.ts, expiryKey) is kept in the same write transaction as every write that
@@ -12,16 +11,6 @@ type Db = RootDatabase<Buffer, Buffer>;
 const EMPTY = Buffer.alloc(0);
 /** An index record that is already there stays, uncounted again. */
 const IF_ABSENT = { noOverwrite: true } as const;
-
-/** A record's expiry; undefined when it has none, and for a damaged record, which a sweep leaves alone. */
-export function expiryOfRecord(record: Buffer | undefined): number | undefined {
-  if (record === undefined) return undefined;
-  try {
-    return readHead(record).expiry;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Within a write transaction: the index follows an entry whose expiry goes from `before` (the replaced
@@ -36,16 +25,16 @@ export function reindex(db: Db, stored: Uint8Array, before: number | undefined, 
   return change;
 }
 
-/** The number of index records, as the last write transaction left it. */
-export function indexCount(db: Db): number {
-  const bytes = db.getBinary(INDEX_COUNT_KEY);
+/** The number of index records (or of the records another count key counts), as the last write transaction left it. */
+export function indexCount(db: Db, countKey = INDEX_COUNT_KEY): number {
+  const bytes = db.getBinary(countKey);
   return bytes === undefined ? 0 : bytes.readDoubleLE(0);
 }
 
 /** Within a write transaction: records a change in the number of index records (one write, and none for no change). */
-export function countIndexed(db: Db, change: number): void {
+export function countIndexed(db: Db, change: number, countKey = INDEX_COUNT_KEY): void {
   if (change === 0) return;
   const out = Buffer.allocUnsafe(8);
-  out.writeDoubleLE(indexCount(db) + change, 0);
-  db.putSync(INDEX_COUNT_KEY, out);
+  out.writeDoubleLE(indexCount(db, countKey) + change, 0);
+  db.putSync(countKey, out);
 }

@@ -1,5 +1,7 @@
+import { footprint } from "./size-bound.ts";
 import { decodePayload, encodeRecord, readHead, withFullKey } from "./codec.ts";
-import { checkKey, checkOpen, claimSlot, type Core, engineError, type Found, ownsSlot, peek, readEntry, write } from "./core.ts";
+import { checkKey } from "./checks.ts";
+import { checkOpen, claimSlot, type Core, engineError, type Found, ownsSlot, peek, readEntry, write } from "./core.ts";
 import { CacheError } from "./errors.ts";
 import { countIndexed, reindex } from "./expiry-index.ts";
 import { fullKey, leaseKey, type StoredKey, storedKey, transientFullKey } from "./keys.ts";
@@ -19,9 +21,9 @@ import type { GetOrSetOptions, Millis } from "./types.ts";
 export const DEFAULT_LEASE_MS = 30_000;
 export const DEFAULT_WAIT_MS = 30_000;
 /** Longest pause between two looks of a waiting caller: the bound on how late it notices a dead owner. */
-const MAX_PAUSE_MS = 20;
+export const MAX_PAUSE_MS = 20;
 
-type Settings = {
+export type Settings = {
   ttl: Millis | undefined;
   lease: Millis;
   wait: Millis;
@@ -41,7 +43,7 @@ function span(value: unknown, name: string, fallback: Millis, positive: boolean)
   return value;
 }
 
-function checkSettings(core: Core, compute: unknown, opts: unknown): Settings {
+export function checkSettings(core: Pick<Core, "defaultTtl">, compute: unknown, opts: unknown): Settings {
   if (typeof compute !== "function") throw invalid(`getOrSet takes a compute function, got ${compute === null ? "null" : typeof compute}`);
   if (opts === undefined || opts === null) {
     return { ttl: core.defaultTtl, lease: DEFAULT_LEASE_MS, wait: DEFAULT_WAIT_MS, beta: 0, random: Math.random };
@@ -110,7 +112,6 @@ function heldByAnother(core: Core, lease: Buffer): boolean {
 function finish(core: Core, slot: StoredKey, lease: Buffer, token: number, record: Buffer, expiry: number | undefined, ms: number, timed: boolean): boolean {
   const { db } = core;
   const owner = thisOwner();
-  core.bound?.admit(slot.stored.length + record.length);
   return write(core, () => {
     if (!isClaimOf(decodeLease(peek(db, lease)), owner, token)) return false;
     const before = claimSlot(db, slot);
@@ -143,6 +144,12 @@ async function computeAsOwner<T>(core: Core, slot: StoredKey, lease: Buffer, tok
       checkOpen(core);
       const expiry = expiryOf(settings.ttl, core.now());
       const record = withFullKey(encodeRecord(value, core.codec, expiry, core.compressAbove), slot.full);
+      const room = core.bound?.admit(footprint(slot.stored, record));
+      if (room !== undefined) {
+        await room;
+        checkOpen(core);
+      }
+      core.recency?.saw(slot.stored, core.now(), true);
       // A claim that was lost (its lease ended, another caller took over) stores nothing: the new owner does.
       if (finish(core, slot, lease, token, record, expiry, performance.now() - started, settings.beta > 0)) core.counts.sets++;
       return value;
@@ -156,7 +163,7 @@ async function computeAsOwner<T>(core: Core, slot: StoredKey, lease: Buffer, tok
   }
 }
 
-function pause(ms: number): Promise<void> {
+export function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
@@ -193,9 +200,14 @@ function refreshDue(core: Core, slot: StoredKey, found: Found, settings: Setting
     throw engineError(core, error);
   }
   if (timing?.kind !== "timing") return false;
+  return xfetchDue(core.now(), timing.ms, found.expiry, settings);
+}
+
+/** XFetch's test, for a value expiring at `expiry` whose last computation took `ms`. */
+export function xfetchDue(now: number, ms: number, expiry: number, settings: Settings): boolean {
   const draw = settings.random();
   // A draw of 0 is a certain refresh (ln 0 = −∞), also when the computation took no measurable time.
-  return draw <= 0 || core.now() - timing.ms * settings.beta * Math.log(draw) >= found.expiry;
+  return draw <= 0 || now - ms * settings.beta * Math.log(draw) >= expiry;
 }
 
 async function refresh<T>(core: Core, slot: StoredKey, key: string, found: Found, compute: (key: string) => T | Promise<T>, settings: Settings): Promise<T> {

@@ -126,7 +126,7 @@ export const ALL_LEASES = leaseRange(ALL_ENTRIES);
 
 /**
  * The expiry index: for every entry with an expiry, an empty record under this prefix, then the expiry
- * in 8 bytes that sort as the numbers do (sortableExpiry), then the entry's stored key. A sweep reads
+ * in 8 bytes that sort as the numbers do (sortableNumber), then the entry's stored key. A sweep reads
  * it from the start up to the present and finds exactly the expired entries, in the order they expired.
  */
 const EXPIRY_MARK = Buffer.from([0xff, 0x78]);
@@ -146,27 +146,38 @@ export const UPGRADE_KEY = Buffer.from([0xff, 0x75]);
  * for positive numbers and every bit flipped for negative ones. Exact, so that the index record
  * names the very expiry its entry holds, fractions and negative clocks included.
  */
-function sortableExpiry(expiry: number, out: Buffer, at: number): void {
-  out.writeDoubleBE(expiry, at);
+function sortableNumber(value: number, out: Buffer, at: number): void {
+  out.writeDoubleBE(value, at);
   if (out[at]! & 0x80) for (let i = at; i < at + EXPIRY_BYTES; i++) out[i] = ~out[i]! & 0xff;
   else out[at] = out[at]! | 0x80;
 }
 
-export function expiryKey(expiry: number, stored: Uint8Array): Buffer {
-  const out = Buffer.allocUnsafe(EXPIRY_MARK.length + EXPIRY_BYTES + stored.length);
-  out[0] = EXPIRY_MARK[0]!;
-  out[1] = EXPIRY_MARK[1]!;
-  sortableExpiry(expiry, out, EXPIRY_MARK.length);
-  out.set(stored, EXPIRY_MARK.length + EXPIRY_BYTES);
+/** `mark`, then `value` in sortable bytes, then the stored key: a record of an index ordered by `value`. */
+function orderedKey(mark: Buffer, value: number, stored: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(mark.length + EXPIRY_BYTES + stored.length);
+  out[0] = mark[0]!;
+  out[1] = mark[1]!;
+  sortableNumber(value, out, mark.length);
+  out.set(stored, mark.length + EXPIRY_BYTES);
   return out;
+}
+
+/** The number and stored key an ordered index record names. */
+function readOrderedKey(key: Uint8Array): { value: number; stored: Buffer } {
+  const bytes = Buffer.from(key.subarray(2, 2 + EXPIRY_BYTES));
+  if (bytes[0]! & 0x80) bytes[0] = bytes[0]! & 0x7f;
+  else for (let i = 0; i < EXPIRY_BYTES; i++) bytes[i] = ~bytes[i]! & 0xff;
+  return { value: bytes.readDoubleBE(0), stored: Buffer.from(key.subarray(2 + EXPIRY_BYTES)) };
+}
+
+export function expiryKey(expiry: number, stored: Uint8Array): Buffer {
+  return orderedKey(EXPIRY_MARK, expiry, stored);
 }
 
 /** The expiry and stored key an expiry index record names. */
 export function readExpiryKey(key: Uint8Array): { expiry: number; stored: Buffer } {
-  const bytes = Buffer.from(key.subarray(EXPIRY_MARK.length, EXPIRY_MARK.length + EXPIRY_BYTES));
-  if (bytes[0]! & 0x80) bytes[0] = bytes[0]! & 0x7f;
-  else for (let i = 0; i < EXPIRY_BYTES; i++) bytes[i] = ~bytes[i]! & 0xff;
-  return { expiry: bytes.readDoubleBE(0), stored: Buffer.from(key.subarray(EXPIRY_MARK.length + EXPIRY_BYTES)) };
+  const { value, stored } = readOrderedKey(key);
+  return { expiry: value, stored };
 }
 
 /** Bounds of the index records of entries that expired at or before `now`. */
@@ -175,5 +186,39 @@ export function expiredUpTo(now: number): { start: Buffer; end: Buffer } {
   return { start: EXPIRY_INDEX.start, end: Buffer.concat([expiryKey(now, Buffer.alloc(0)), Buffer.from([0xff])]) };
 }
 
-/** Bounds of the library's own records: leases, format metadata and the expiry index. */
+/**
+ * Recency, kept by opens that evict least recently used entries (lib/recency.ts): for every entry
+ * they wrote or read, an access record (this mark, then the stored key; value: the coarse time of
+ * its last known use) and a recency index record (RECENCY_MARK, the same time in sortable bytes, the
+ * stored key; empty), so that eviction reads the least recently used first.
+ */
+const ACCESS_MARK = Buffer.from([0xff, 0x61]);
+const RECENCY_MARK = Buffer.from([0xff, 0x72]);
+
+/** Bounds of every access record, and of every recency index record. */
+export const ACCESS_RECORDS = { start: ACCESS_MARK, end: Buffer.from([0xff, 0x62]) };
+export const RECENCY_INDEX = { start: RECENCY_MARK, end: Buffer.from([0xff, 0x73]) };
+
+/** How many access and recency index records there are, as a float64 LE: stats() reads it instead of walking them. */
+export const RECENCY_COUNT_KEY = Buffer.from([0xff, 0x63]);
+
+export function accessKey(stored: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(ACCESS_MARK.length + stored.length);
+  out[0] = ACCESS_MARK[0]!;
+  out[1] = ACCESS_MARK[1]!;
+  out.set(stored, ACCESS_MARK.length);
+  return out;
+}
+
+export function recencyKey(time: number, stored: Uint8Array): Buffer {
+  return orderedKey(RECENCY_MARK, time, stored);
+}
+
+/** The time and stored key a recency index record names. */
+export function readRecencyKey(key: Uint8Array): { time: number; stored: Buffer } {
+  const { value, stored } = readOrderedKey(key);
+  return { time: value, stored };
+}
+
+/** Bounds of the library's own records: leases, format metadata, the expiry index and recency. */
 export const OWN_RECORDS = { start: Buffer.from([0xff]), end: Buffer.from([0xff, 0xff]) };

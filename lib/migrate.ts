@@ -3,11 +3,12 @@ import { existsSync, readdirSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { DEFAULT_COMPRESS_ABOVE, decodePayload, encodeRecord, readHead, withFullKey } from "./codec.ts";
+import { DEFAULT_COMPRESS_ABOVE, decodePayload, encodeRecord, expiryOfRecord, readHead, withFullKey } from "./codec.ts";
 import { acquireEnv, DEFAULT_FILE_MODE, releaseEnv, type SharedEnv } from "./env.ts";
 import { loadEngine, type RootDatabase } from "./engine/index.ts";
 import { CacheError } from "./errors.ts";
-import { countIndexed, expiryOfRecord, reindex } from "./expiry-index.ts";
+import { countIndexed, reindex } from "./expiry-index.ts";
+import { forget } from "./recency.ts";
 import { ALL_ENTRIES, fullKey, namespacePrefix, type StoredKey, storedKey } from "./keys.ts";
 import { wtf8Decode } from "./wtf8.ts";
 
@@ -331,6 +332,7 @@ class Migration {
       for (const key of this.extra(db)) {
         const before = expiryOfRecord(db.getBinary(key));
         db.removeSync(key);
+        forget(db, key);
         indexed += reindex(db, key, before, undefined);
         this.counts.deleted++;
       }

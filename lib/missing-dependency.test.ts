@@ -4,18 +4,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-// `level` is an optional peer dependency: only migrating needs it, and an application that migrates
-// without it installed is told which package to install (the consumer check runs this for real).
+// `level` and `redis` are optional peer dependencies: only migrating needs the one and only the Redis
+// backend the other, and an application without them installed is told which package to install (the
+// consumer check runs the first for real).
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "missing-dependency-"));
   vi.resetModules();
-  vi.doMock("level", () => {
-    throw new Error("Cannot find package 'level'");
-  });
+  for (const name of ["level", "redis"]) {
+    vi.doMock(name, () => {
+      throw new Error(`Cannot find package '${name}'`);
+    });
+  }
 });
 afterEach(async () => {
   vi.doUnmock("level");
+  vi.doUnmock("redis");
   vi.resetModules();
   await rm(dir, { recursive: true, force: true });
 });
@@ -30,5 +34,16 @@ describe("migrateFromLevel without `level` installed", () => {
     expect((error as Error).cause).toBeInstanceOf(Error);
     expect(ERROR_CODES).toContain("CACHE_MISSING_DEPENDENCY");
     expect(existsSync(to)).toBe(false);
+  });
+});
+
+describe("openRedisCache without `redis` installed", () => {
+  it("rejects with CACHE_MISSING_DEPENDENCY naming the install command", async () => {
+    const { openRedisCache } = await import("./redis/index.ts");
+    const { isCacheError } = await import("./index.ts");
+    const error = await openRedisCache({ url: "redis://127.0.0.1:1" }).catch((e: unknown) => e);
+    expect(isCacheError(error, "CACHE_MISSING_DEPENDENCY")).toBe(true);
+    expect((error as Error).message).toContain("`npm install redis`");
+    expect((error as Error).cause).toBeInstanceOf(Error);
   });
 });

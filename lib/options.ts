@@ -1,9 +1,11 @@
 import { DEFAULT_COMPRESS_ABOVE, DEFAULT_COMPRESSION_THRESHOLD, NEVER_COMPRESS } from "./codec.ts";
 import { DEFAULT_FILE_MODE } from "./env.ts";
 import { CacheError } from "./errors.ts";
+import { EVICTIONS } from "./eviction.ts";
 import { DEFAULT_READ_CACHE_BYTES } from "./read-cache.ts";
-import { checkTtl } from "./ttl.ts";
-import type { CacheOptions, Durability, Millis, ValueCodec } from "./types.ts";
+import { MIN_BOUND_BYTES } from "./size-bound.ts";
+import { checkCommonOptions, option } from "./checks.ts";
+import type { CacheOptions, Durability, Eviction, Millis, ValueCodec } from "./types.ts";
 
 /** Open options with every default filled in, checked. */
 export type CheckedOptions = {
@@ -16,17 +18,11 @@ export type CheckedOptions = {
   compressAbove: number;
   durability: Durability;
   maxSizeBytes: number | undefined;
+  /** "none" when there is no bound. */
+  eviction: Eviction;
   readCacheBytes: number;
   mode: number;
 };
-
-function option<V>(value: unknown, name: string, allowed: readonly V[], fallback: V): V {
-  if (value === undefined) return fallback;
-  if (!allowed.includes(value as V)) {
-    throw new CacheError("CACHE_INVALID_OPTION", `${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`);
-  }
-  return value as V;
-}
 
 function compressAbove(given: unknown): number {
   if (given === undefined) return DEFAULT_COMPRESS_ABOVE;
@@ -50,24 +46,24 @@ export function checkOptions(given: unknown, what = "openLmdbCache"): CheckedOpt
     throw new CacheError("CACHE_INVALID_OPTION", `${what} takes an options object`);
   }
   const opts = given as CacheOptions;
-  const { path, namespace = "", now = Date.now } = opts;
+  const { path } = opts;
   if (typeof path !== "string" || path === "") {
     throw new CacheError("CACHE_INVALID_PATH", "path must be a non-empty string");
   }
-  if (typeof namespace !== "string") throw new CacheError("CACHE_INVALID_OPTION", "namespace must be a string");
-  if (typeof now !== "function") throw new CacheError("CACHE_INVALID_OPTION", "now must be a function");
-  let defaultTtl;
-  try {
-    defaultTtl = checkTtl(opts.defaultTtlMs, "defaultTtlMs");
-  } catch (error) {
-    throw new CacheError("CACHE_INVALID_OPTION", (error as Error).message, { cause: error });
-  }
-  const codec = option<ValueCodec>(opts.values, "values", ["json", "structured"], "json");
+  const { namespace, now, defaultTtl, codec } = checkCommonOptions(opts, what);
   const compress = compressAbove(opts.compression);
   const durability = option<Durability>(opts.durability, "durability", ["process", "fsync"], "process");
   const { maxSizeBytes } = opts;
   if (maxSizeBytes !== undefined && !(typeof maxSizeBytes === "number" && maxSizeBytes > 0 && Number.isFinite(maxSizeBytes))) {
     throw new CacheError("CACHE_INVALID_OPTION", "maxSizeBytes must be a positive finite number of bytes");
+  }
+  if (maxSizeBytes !== undefined && maxSizeBytes < MIN_BOUND_BYTES) {
+    throw new CacheError("CACHE_INVALID_OPTION", `maxSizeBytes must be at least one page (${MIN_BOUND_BYTES} bytes)`);
+  }
+  const eviction = option<Eviction>(opts.eviction, "eviction", EVICTIONS, maxSizeBytes === undefined ? "none" : "lru");
+  // A policy without a bound would never run: refused, so that a forgotten bound does not pass unnoticed.
+  if (opts.eviction !== undefined && maxSizeBytes === undefined) {
+    throw new CacheError("CACHE_INVALID_OPTION", "eviction takes effect only with maxSizeBytes");
   }
   const { readCacheBytes = DEFAULT_READ_CACHE_BYTES } = opts;
   if (!(typeof readCacheBytes === "number" && readCacheBytes >= 0 && Number.isFinite(readCacheBytes))) {
@@ -78,5 +74,5 @@ export function checkOptions(given: unknown, what = "openLmdbCache"): CheckedOpt
   if (!(Number.isInteger(mode) && mode >= 0 && mode <= 0o777 && (mode & 0o600) === 0o600)) {
     throw new CacheError("CACHE_INVALID_OPTION", "mode must be permission bits (0 to 0o777) that let the owner read and write");
   }
-  return { path, namespace, now, defaultTtl, codec, compressAbove: compress, durability, maxSizeBytes, readCacheBytes, mode };
+  return { path, namespace, now, defaultTtl, codec, compressAbove: compress, durability, maxSizeBytes, eviction, readCacheBytes, mode };
 }

@@ -1,10 +1,12 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openLmdbCache } from "./index.ts";
 import { tempDir } from "./test-support.ts";
 
 describe("size bound", () => {
-  it("refuses puts past maxSizeBytes with CACHE_FULL, losing nothing stored, and admits them again after deletes", async () => {
-    const cache = await openLmdbCache<string>({ path: tempDir(), maxSizeBytes: 2 * 1024 * 1024 });
+  it("with eviction \"none\", refuses puts past maxSizeBytes with CACHE_FULL, losing nothing stored, and admits them again after deletes", async () => {
+    const cache = await openLmdbCache<string>({ path: tempDir(), maxSizeBytes: 2 * 1024 * 1024, eviction: "none" });
     const value = "v".repeat(10_000);
     let stored = 0;
     let refusal: unknown;
@@ -28,11 +30,14 @@ describe("size bound", () => {
     await cache.close();
   });
 
-  it("rejects a bound that is not a positive number", async () => {
-    for (const maxSizeBytes of [0, -1, NaN, Infinity, "1"]) {
+  it("rejects a bound that is not a positive number of at least one page, creating nothing", async () => {
+    for (const maxSizeBytes of [0, -1, NaN, Infinity, "1", 4095]) {
       await expect(openLmdbCache({ path: tempDir(), maxSizeBytes: maxSizeBytes as number })).rejects.toMatchObject({
         code: "CACHE_INVALID_OPTION",
       });
     }
+    const path = join(tempDir(), "never");
+    await expect(openLmdbCache({ path, maxSizeBytes: 4095 })).rejects.toMatchObject({ code: "CACHE_INVALID_OPTION" });
+    expect(existsSync(path)).toBe(false);
   });
 });

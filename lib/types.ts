@@ -13,6 +13,9 @@ export type Compression = false | Readonly<{ thresholdBytes?: number }>;
 /** When a resolved write is safe: after the process dies ("process"), or after the machine loses power ("fsync"). */
 export type Durability = "process" | "fsync";
 
+/** What a cache bounded by `maxSizeBytes` deletes to make room (docs/eviction.md). */
+export type Eviction = "lru" | "expiry-first" | "none";
+
 export type CacheOptions = Readonly<{
   /** Directory of the cache; created when missing. */
   path: string;
@@ -28,8 +31,17 @@ export type CacheOptions = Readonly<{
   compression?: Compression;
   /** `"process"` unless given: see the README's durability contract. */
   durability?: Durability;
-  /** Upper bound, in bytes, of the pages holding live entries; puts past it reject with `CACHE_FULL`. */
+  /**
+   * Upper bound, in bytes (one page, 4096, at least), of the pages holding live entries: a put that
+   * would pass it first evicts by `eviction`, and rejects with `CACHE_FULL` only when nothing is left to evict.
+   */
   maxSizeBytes?: number;
+  /**
+   * What a bounded cache deletes to make room, after expired entries: the least recently used
+   * (`"lru"`, the default with `maxSizeBytes`), those that expire soonest (`"expiry-first"`), or
+   * nothing (`"none"`: puts past the bound reject with `CACHE_FULL`). Only with `maxSizeBytes`.
+   */
+  eviction?: Eviction;
   /**
    * Budget, in bytes of stored records, for the decoded values this open keeps of records it read
    * more than once (4 MiB unless given; 0 turns it off). Every get still reads the stored record.

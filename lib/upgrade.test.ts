@@ -103,17 +103,29 @@ describe("format upgrade", () => {
     const outcomes: string[] = [];
     // Kill points drawn by fast-check's seeded generator, uniform over the whole upgrade's length.
     const points = fc.sample(fc.integer({ min: 0, max: Math.ceil(whole!) }), { seed, numRuns: KILLS });
-    for (const [k, at] of points.entries()) {
-      const path = join(dir, `trial${k}`);
+    // The latest kill that landed before the upgrade began and the earliest after it ended.
+    let before = 0;
+    let after = Math.ceil(whole!);
+    const trial = async (at: number) => {
+      const path = join(dir, `trial${outcomes.length}`);
       await run(path, at);
       const state = await rawState(path);
-      expect(state.digest, `kill ${k} at ${at} ms`).toBe(digest);
-      outcomes.push(state.format === UPGRADING ? "midway" : state.format === FORMAT ? "done" : "before");
+      expect(state.digest, `kill ${outcomes.length} at ${at} ms`).toBe(digest);
+      const outcome = state.format === UPGRADING ? "midway" : state.format === FORMAT ? "done" : "before";
+      outcomes.push(`${outcome} (${at} ms)`);
+      if (outcome === "before") before = Math.max(before, at);
+      if (outcome === "done") after = Math.min(after, at);
       if (state.format === UPGRADING) expect(state.inProgress).toBe(true);
       await checkUpgraded(path, entries, now(), digest);
+    };
+    for (const at of points) await trial(at);
+    // On a loaded machine the upgrade's timing moves, and the drawn points may all miss it: then kills
+    // halve the gap between the last one before it and the first one after it, a few times at most.
+    for (let extra = 0; extra < 8 && !outcomes.some((o) => o.startsWith("midway")) && after - before > 1; extra++) {
+      await trial(Math.round((before + after) / 2));
     }
-    console.log(`upgrade kills (seed ${seed}, whole upgrade ${Math.round(whole!)} ms): ${outcomes.join(", ")}`);
     // Kills that never land inside the upgrade would prove nothing about resuming one.
-    expect(outcomes, `outcomes of the kills (seed ${seed}, whole upgrade ${Math.round(whole!)} ms)`).toContain("midway");
-  }, 120_000);
+    const midway = outcomes.filter((o) => o.startsWith("midway")).length;
+    expect(midway, `outcomes of the kills (seed ${seed}, whole upgrade ${Math.round(whole!)} ms): ${outcomes.join(", ")}`).toBeGreaterThan(0);
+  }, 180_000);
 });

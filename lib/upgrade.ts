@@ -1,5 +1,6 @@
 import type { RootDatabase } from "./engine/index.ts";
-import { countIndexed, expiryOfRecord, reindex } from "./expiry-index.ts";
+import { expiryOfRecord } from "./codec.ts";
+import { countIndexed, reindex } from "./expiry-index.ts";
 import { ALL_ENTRIES, META_KEY, UPGRADE_KEY } from "./keys.ts";
 
 // Format 1 had no expiry index. The first process of format 2 that opens such a cache builds the index

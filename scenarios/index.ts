@@ -5,8 +5,9 @@ import { batchAtomicity } from "./batch-atomicity.ts";
 import { concurrentReaders } from "./concurrent-readers.ts";
 import { concurrentWriters } from "./concurrent-writers.ts";
 import { crash } from "./crash.ts";
+import { eviction } from "./eviction.ts";
 import { namespaces } from "./namespaces.ts";
 import { reopen } from "./reopen.ts";
 import { ttl } from "./ttl.ts";
 
-export const scenarios: ReadonlyArray<Scenario> = [concurrentWriters, concurrentReaders, ttl, namespaces, batchAtomicity, crash, reopen];
+export const scenarios: ReadonlyArray<Scenario> = [concurrentWriters, concurrentReaders, ttl, namespaces, batchAtomicity, crash, reopen, eviction];

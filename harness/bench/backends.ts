@@ -1,3 +1,4 @@
+import { cp, rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { Cache } from "../../lib/types.ts";
 import type { Profile } from "./dataset.ts";
@@ -5,8 +6,11 @@ import type { Profile } from "./dataset.ts";
 /** The part of the Cache API the workloads drive; the raw lmdb-js floors implement just this. */
 export type BenchStore = Pick<Cache<Profile>, "get" | "set" | "batch" | "entries" | "close"> & Partial<Pick<Cache<Profile>, "getOrSet">>;
 
-/** A variant is the candidate with one setting changed, to show what that setting costs or saves. */
-export type BackendKind = "candidate" | "reference" | "floor" | "variant" | "fixture";
+/**
+ * A variant is the candidate with one setting changed, to show what that setting costs or saves;
+ * "server": the library on a server the run starts (redis-server), measured only when asked for.
+ */
+export type BackendKind = "candidate" | "reference" | "floor" | "variant" | "fixture" | "server";
 
 /**
  * How a fresh plain-node process loads a backend as its users do, for the cold-start measurement;
@@ -27,6 +31,8 @@ export type Backend = {
   readonly load: () => Promise<(dir: string) => Promise<BenchStore>>;
   /** Absent for backends whose cold start is not measured. */
   readonly coldStart?: ColdStartEntry;
+  /** A data set kept outside its directory (on a server): how to copy and remove it. Files otherwise. */
+  readonly data?: { copy: (from: string, to: string) => Promise<void>; remove: (dir: string) => Promise<void> };
 };
 
 // Modules are imported lazily: a worker loads only the engine it measures, so one backend's
@@ -77,6 +83,16 @@ const BACKENDS: readonly Backend[] = [
     load: async () => (await import("./raw-lmdb.ts")).openRawJson,
   },
   {
+    id: "redis-cache",
+    kind: "server",
+    description: "this library's Redis backend (openRedisCache, default options) on a redis-server over loopback, the network's best case",
+    load: async () => (await import("./redis-store.ts")).openRedisBench,
+    data: {
+      copy: async (from, to) => (await import("./redis-store.ts")).copyRedisData(from, to),
+      remove: async (dir) => (await import("./redis-store.ts")).removeRedisData(dir),
+    },
+  },
+  {
     id: "slowed-lmdb-cache",
     kind: "fixture",
     description: "test fixture: this library made deliberately slow and memory-hungry, to show the gate fails",
@@ -93,5 +109,19 @@ export function backendById(id: string): Backend {
   return backend;
 }
 
-/** The backends a benchmark compares, in the order they are interleaved. */
-export const BENCH_BACKENDS = BACKENDS.filter((b) => b.kind !== "fixture").map((b) => b.id);
+/** The backends a benchmark compares unless told, in the order they are interleaved. */
+export const BENCH_BACKENDS = BACKENDS.filter((b) => b.kind !== "fixture" && b.kind !== "server").map((b) => b.id);
+
+/** Every backend `pnpm bench --backends` may name. */
+export const KNOWN_BACKENDS = BACKENDS.filter((b) => b.kind !== "fixture").map((b) => b.id);
+
+/** A data set's copy for a cell: its files, and its entries kept elsewhere. */
+export async function copyData(backend: string, from: string, to: string): Promise<void> {
+  await cp(from, to, { recursive: true });
+  await backendById(backend).data?.copy(from, to);
+}
+
+export async function removeData(backend: string, dir: string): Promise<void> {
+  await backendById(backend).data?.remove(dir);
+  await rm(dir, { recursive: true, force: true });
+}

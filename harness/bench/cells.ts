@@ -1,4 +1,5 @@
-import { cp, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
+import { copyData, removeData } from "./backends.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,7 +29,7 @@ export async function seedTemplate(backend: string, size: number, seed: number):
     return { backend, size, seed, dir, seedMs: seeded.ms, disk: await diskUsage(dir) };
   } catch (error) {
     worker.kill();
-    await rm(dir, { recursive: true, force: true });
+    await removeData(backend, dir);
     throw error;
   }
 }
@@ -42,7 +43,7 @@ export async function probeMultiProcess(template: Template): Promise<MultiProces
   const holder = benchWorker(WORKER, { ...common, role: "hold" } satisfies WorkerTask);
   let second: BenchWorker | undefined;
   try {
-    await cp(template.dir, dir, { recursive: true });
+    await copyData(template.backend, template.dir, dir);
     await holder.next("opened");
     second = benchWorker(WORKER, { ...common, role: "try-open" } satisfies WorkerTask);
     const answer = await second.next("opened", "open-failed");
@@ -53,7 +54,7 @@ export async function probeMultiProcess(template: Template): Promise<MultiProces
   } finally {
     holder.kill();
     second?.kill();
-    await rm(dir, { recursive: true, force: true });
+    await removeData(template.backend, dir);
   }
 }
 
@@ -108,7 +109,7 @@ export async function runCell(spec: CellSpec): Promise<CellFigures> {
   const dir = await tempDir(`${spec.backend}-cell`);
   const workers: BenchWorker[] = [];
   try {
-    await cp(template.dir, dir, { recursive: true });
+    await copyData(spec.backend, template.dir, dir);
     for (let processIndex = 0; processIndex < spec.processes; processIndex++) {
       const task: WorkerTask = {
         role: "run",
@@ -129,6 +130,6 @@ export async function runCell(spec: CellSpec): Promise<CellFigures> {
     return summariseCell(results, await diskUsage(dir));
   } finally {
     for (const worker of workers) worker.kill();
-    await rm(dir, { recursive: true, force: true });
+    await removeData(spec.backend, dir);
   }
 }

@@ -1,5 +1,6 @@
-import { rm } from "node:fs/promises";
-import { backendById } from "./backends.ts";
+import { backendById, removeData } from "./backends.ts";
+import { startRedisServer } from "../shared/redis-server.ts";
+import { REDIS_URL_ENV } from "./redis-store.ts";
 import { type CellFigures, probeMultiProcess, runCell, seedTemplate, type Template } from "./cells.ts";
 import { runColdStart } from "./cold-start.ts";
 import { failureSummary } from "./failure-summary.ts";
@@ -34,6 +35,9 @@ export async function measure(settings: BenchSettings, log: Log): Promise<BenchR
   const templates: Template[] = [];
   let coldStart: ColdStartResult | undefined;
   let stampede: StampedeResult | undefined;
+  // A server-backed backend's server, for the whole run; its workers find it in their environment.
+  const redis = settings.backends.some((id) => backendById(id).kind === "server") ? await startRedisServer() : undefined;
+  if (redis !== undefined) process.env[REDIS_URL_ENV] = redis.url;
   try {
     for (const size of settings.sizes) {
       const seeded: Template[] = [];
@@ -89,7 +93,8 @@ export async function measure(settings: BenchSettings, log: Log): Promise<BenchR
     }
     if (settings.getOrSet) stampede = await measureStampede(settings.candidate, settings.repetitions, settings.seed, log);
   } finally {
-    for (const template of templates) await rm(template.dir, { recursive: true, force: true });
+    for (const template of templates) await removeData(template.backend, template.dir);
+    await redis?.stop();
   }
   return {
     kind: "bench",

@@ -27,10 +27,12 @@ describe("parseCliArgs", () => {
     expect(parseCliArgs(["--list"])).toEqual({ kind: "list" });
     expect(parseCliArgs(["crash", "--plan", "saved.json.gz"])).toMatchObject({ planFile: "saved.json.gz" });
     expect(parseCliArgs(["crash", "--record"])).toMatchObject({ name: "crash", record: true });
+    expect(parseCliArgs(["crash", "--backend", "redis"])).toMatchObject({ backends: ["redis"] });
+    expect(parseCliArgs(["crash", "--backend", "lmdb,redis"])).toMatchObject({ backends: ["lmdb", "redis"] });
   });
 
   it("refuses what it cannot run", () => {
-    for (const argv of [[], ["a", "b"], ["ttl", "--writers", "-1"], ["ttl", "--runs", "0"], ["ttl", "--backend", "redis"], ["ttl", "--path", "1"], ["ttl", "--seed", "x"], ["ttl", "--bogus"], ["ttl", "--seed", "1", "--path", "0", "--plan", "p.json"]]) {
+    for (const argv of [[], ["a", "b"], ["ttl", "--writers", "-1"], ["ttl", "--runs", "0"], ["ttl", "--backend", "mongo"], ["ttl", "--backend", "lmdb,lmdb"], ["ttl", "--backend", "lmdb,"], ["ttl", "--path", "1"], ["ttl", "--seed", "x"], ["ttl", "--bogus"], ["ttl", "--seed", "1", "--path", "0", "--plan", "p.json"]]) {
       expect(() => parseCliArgs(argv), argv.join(" ")).toThrow(UsageError);
     }
   });

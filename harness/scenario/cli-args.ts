@@ -1,9 +1,9 @@
 // The command line of `pnpm scenario`.
 import { integer, parseCommandLine, UsageError, wholeNumber } from "../shared/args.ts";
-import type { Backend } from "./client-protocol.ts";
+import { type Backend, BACKENDS } from "./client-protocol.ts";
 
 export const USAGE = `usage: pnpm scenario <name> [--writers M] [--readers N] [--runs K] [--seed S] [--path P | --plan FILE]
-                     [--backend lmdb|level|both] [--duration ms] [--shrinks N] [--record]
+                     [--backend lmdb|level|redis|both|A,B] [--duration ms] [--shrinks N] [--record]
        pnpm scenario --list
 
   --writers, --readers  processes of each kind (defaults per scenario, see --list)
@@ -11,7 +11,9 @@ export const USAGE = `usage: pnpm scenario <name> [--writers M] [--readers N] [-
   --seed                fast-check seed; the same seed and settings generate the same programs
   --path                replay the counterexample a failure printed (needs its --seed)
   --plan                replay a saved plan: a report's failing plan (.runs/<name>.json) or a plan file
-  --backend             lmdb (default), level (the reference level-cache), or both
+  --backend             lmdb (default), level (the reference level-cache), redis (a redis-server the run
+                        starts on loopback; processes stand in for hosts), both (lmdb and level), or a
+                        list such as lmdb,redis: one report row each
   --duration            start no new run after this many milliseconds
   --shrinks             smaller plans to try after a failure (default 20; each is a full run)
   --record              write the recorded report in reports/ instead of .runs/ (git-ignored)
@@ -59,8 +61,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (values.list) return { kind: "list" };
   if (names.length !== 1) throw new UsageError(names.length === 0 ? "name a scenario (see --list)" : `one scenario at a time, got ${names.join(", ")}`);
   const backend = values.backend ?? "lmdb";
-  if (backend !== "lmdb" && backend !== "level" && backend !== "both") {
-    throw new UsageError(`--backend is lmdb, level or both, got ${JSON.stringify(backend)}`);
+  const backends = (backend === "both" ? "lmdb,level" : backend).split(",");
+  const unknown = backends.find((name) => !(BACKENDS as readonly string[]).includes(name));
+  if (unknown !== undefined || new Set(backends).size !== backends.length) {
+    throw new UsageError(`--backend is lmdb, level, redis, a list of them (lmdb,redis) or both, got ${JSON.stringify(backend)}`);
   }
   const seed = integer(values.seed, "seed");
   if (values.path !== undefined && seed === undefined) throw new UsageError("--path replays a counterexample and needs its --seed");
@@ -74,7 +78,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     seed,
     path: values.path,
     planFile: values.plan,
-    backends: backend === "both" ? ["lmdb", "level"] : [backend],
+    backends: backends as Backend[],
     durationMs: wholeNumber(values.duration, "duration", 1),
     shrinks: wholeNumber(values.shrinks, "shrinks", 0),
     record: values.record === true,

@@ -1,8 +1,10 @@
 // What the parent and a client process tell each other. The job travels in a file; messages over IPC.
 import type { ErrorSummary } from "../shared/error-code.ts";
 import type { Op } from "./operations.ts";
+import type { CacheBound } from "./scenario.ts";
 
-export type Backend = "lmdb" | "level";
+export const BACKENDS = ["lmdb", "level", "redis"] as const;
+export type Backend = (typeof BACKENDS)[number];
 
 export type ClientJob = {
   proc: string;
@@ -16,6 +18,9 @@ export type ClientJob = {
   epochOffset: number;
   kill?: { op: number; delayUs: number };
   values?: "json" | "structured";
+  bound?: CacheBound;
+  /** The run's redis-server, for the redis backend: the cache is the keys under `cachePath` as prefix. */
+  redisUrl?: string;
 };
 
 

@@ -1,9 +1,10 @@
 // A scenario process: opens the cache, waits at the barrier, runs its program (closing the cache and
 // opening it again at each reopen) and appends one JSON line per completed operation to its history file.
 // Run as `node --import tsx client.ts <job.json>`.
-import { openSync, readFileSync, writeSync } from "node:fs";
+import { openSync, readFileSync, statSync, writeSync } from "node:fs";
+import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { openLmdbCache } from "../../lib/index.ts";
+import { type Cache, openLmdbCache } from "../../lib/index.ts";
 import type { LevelCacheApi } from "../../test/reference/level-cache.ts";
 import { epochOffset, monotonicNow, sharedClock } from "../shared/clock.ts";
 import type { OpRecord, OpResult } from "./history.ts";
@@ -32,7 +33,12 @@ async function open(): Promise<LevelCacheApi<unknown>> {
     const { openReferenceLevelCache } = await import("../../test/reference/level-cache.ts");
     return openReferenceLevelCache({ path: job.cachePath, now });
   }
-  return openLmdbCache({ path: job.cachePath, now, values: job.values });
+  if (job.backend === "redis") {
+    // Processes stand in for hosts: each has its own connection, and a run's keys live under its own prefix.
+    const { openRedisCache } = await import("../../lib/redis/index.ts");
+    return openRedisCache({ url: job.redisUrl, prefix: job.cachePath, now, values: job.values });
+  }
+  return openLmdbCache({ path: job.cachePath, now, values: job.values, ...job.bound });
 }
 
 /**
@@ -154,6 +160,8 @@ async function perform(op: Op): Promise<OpResult | undefined> {
     }
     case "sweep":
       return root.sweepExpired();
+    case "size":
+      return { liveBytes: (await (root as Cache<unknown>).stats()).bytes, fileBytes: statSync(join(job.cachePath, "data.mdb")).size };
   }
 }
 

@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import type { Op } from "./operations.ts";
 
-/** What an operation gave back: get → {found, value}; has → boolean; entries → pairs; sweep → count. */
+/** What an operation gave back: get → {found, value}; has → boolean; entries → pairs; sweep → count; size → sizes. */
 export type GetResult = { found: boolean; value?: unknown };
-export type OpResult = GetResult | boolean | [string, unknown][] | number;
+export type SizeResult = { liveBytes: number; fileBytes: number };
+export type OpResult = GetResult | boolean | [string, unknown][] | number | SizeResult;
 
 /** One operation of one process, as the process recorded it. */
 export type OpRecord = {

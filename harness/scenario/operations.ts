@@ -13,6 +13,8 @@ export type Op =
   | { kind: "batch"; ns: NsPath; ops: BatchEntry[] }
   | { kind: "entries"; ns: NsPath; limit?: number }
   | { kind: "sweep" }
+  /** Sample the cache's size: the pages in use (`stats().bytes`) and the data file's length. */
+  | { kind: "size" }
   | { kind: "sleep"; ms: number }
   /**
    * Close the process's cache, wait `pauseMs` if given, and open the same path again with the same options;
@@ -69,6 +71,8 @@ export function describeOp(op: Op): string {
       return `entries${where(op.ns)}(${op.limit === undefined ? "" : `limit ${op.limit}`})`;
     case "sweep":
       return "sweepExpired()";
+    case "size":
+      return "size()";
     case "sleep":
       return `sleep(${op.ms})`;
     case "reopen":

@@ -17,6 +17,8 @@ export type RunProgress = { alive: number; ops: number };
 
 export type RunOptions = {
   backend: Backend;
+  /** The redis-server of the redis backend. */
+  redisUrl?: string;
   plan: RunPlan<unknown>;
   /** A fresh directory for this run; the caller removes it. */
   dir: string;
@@ -114,6 +116,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     proc,
     backend,
     cachePath,
+    ...(options.redisUrl === undefined ? {} : { redisUrl: options.redisUrl }),
     historyPath: join(dir, `${proc}.jsonl`),
     program,
     loop: false,
@@ -121,7 +124,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     ...extra,
   });
   for (const process of plan.processes) {
-    const job = jobFor(process.name, process.program, { loop: process.loop === true, kill: process.kill, values: process.values });
+    const job = jobFor(process.name, process.program, { loop: process.loop === true, kill: process.kill, values: process.values, bound: process.bound });
     clients.push(startClient(dir, job, process, report));
   }
   report();

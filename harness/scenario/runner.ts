@@ -8,6 +8,7 @@ import { summariseRun, type RunSummary } from "./run-summary.ts";
 import { runPlan, type RunProgress } from "./run.ts";
 import type { History } from "./history.ts";
 import type { CheckOutcome, RunPlan, Scenario } from "./scenario.ts";
+import { startRedisServer } from "../shared/redis-server.ts";
 import type { Backend } from "./client-protocol.ts";
 
 export type ScenarioSettings = {
@@ -88,6 +89,8 @@ export async function runScenario<C>(
   events: RunnerEvents = {},
 ): Promise<RowResult> {
   const started = performance.now();
+  // The redis backend's server: one for the whole row, each run under a prefix of its own.
+  const redis = settings.backend === "redis" ? await startRedisServer() : undefined;
   const root = mkdtempSync(join(tmpdir(), `lmdb-cache-${scenario.name}-`));
   const removeRoot = () => rmSync(root, { recursive: true, force: true });
   process.once("exit", removeRoot);
@@ -116,6 +119,7 @@ export async function runScenario<C>(
     try {
       const outcome = await runPlan({
         backend: settings.backend,
+        ...(redis === undefined ? {} : { redisUrl: redis.url }),
         plan: plan as RunPlan<unknown>,
         dir,
         timeoutMs: settings.runTimeoutMs,
@@ -185,5 +189,6 @@ export async function runScenario<C>(
   } finally {
     removeRoot();
     process.removeListener("exit", removeRoot);
+    await redis?.stop();
   }
 }

@@ -1,6 +1,7 @@
 import type { Arbitrary } from "fast-check";
 import type { History } from "./history.ts";
 import type { Op } from "./operations.ts";
+import type { Eviction } from "../../lib/index.ts";
 
 /**
  * A scenario: processes that share one cache directory, the programs they run, and the checks over what
@@ -53,7 +54,11 @@ export type ProcessPlan = {
   kill?: { op: number; delayUs: number };
   /** Value codec this process writes with (LMDB only; "json" unless given). */
   values?: "json" | "structured";
+  /** The bound and eviction policy this process opens its cache with (LMDB only; none unless given). */
+  bound?: CacheBound;
 };
+
+export type CacheBound = { maxSizeBytes: number; eviction: Eviction };
 
 export type Check<C = unknown> = {
   /** The property, stated as what must hold ("every read returns ..."). */

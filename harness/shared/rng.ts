@@ -47,3 +47,24 @@ export function seededRng(seed: number): Rng {
   };
   return { next, below, int, pick: (items) => items[below(items.length)]!, shuffled };
 }
+
+/**
+ * Ranks in [0, n) drawn with Zipf's law: rank r with probability proportional to 1 / (r + 1)^s, so
+ * rank 0 is the most frequent. Inverts the cumulative distribution by binary search.
+ */
+export function zipfSampler(rng: Rng, n: number, s = 1): () => number {
+  const cumulative = new Float64Array(n);
+  let total = 0;
+  for (let r = 0; r < n; r++) cumulative[r] = total += 1 / (r + 1) ** s;
+  return () => {
+    const target = rng.next() * total;
+    let low = 0;
+    let high = n - 1;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (cumulative[middle]! <= target) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+}

@@ -1,4 +1,4 @@
-import { checkKey } from "../core.ts";
+import { checkKey } from "../checks.ts";
 import { CacheError } from "../errors.ts";
 import { openLmdbCache } from "../index.ts";
 import { checkOptions } from "../options.ts";

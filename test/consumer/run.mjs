@@ -7,7 +7,8 @@
 // without a prebuilt binary the cache reports CACHE_ENGINE with a command that then builds one.
 // Under both package managers: an ES module app, a CommonJS app (require), and strict TypeScript 5
 // apps (--module nodenext, ESM and CommonJS; --moduleResolution bundler) compile without
-// skipLibCheck or @types/node and run; keyv runs on the package's keyv entry (which loads without
+// skipLibCheck or @types/node and run (the Redis entry's types too; its open without `redis` installed
+// rejects with CACHE_MISSING_DEPENDENCY); keyv runs on the package's keyv entry (which loads without
 // keyv installed) and compiles against it; the lmdb-cache command runs (help, verify, and migrate: first
 // without `level`, then from a level-cache store once the app installs `level`).
 // Prints the tarball's size, its installed size and the install's time. Needs the npm registry.
@@ -97,7 +98,7 @@ function typeScript(app, config) {
   const esm = attempt(process.execPath, [join(`out-${config}`, "typed.js"), join(app, `typed-${config}`)], app);
   const keyv = attempt(process.execPath, [join(`out-${config}`, "typed-keyv.js"), join(app, `typed-keyv-${config}`)], app);
   const outcomes = [
-    ["ES module", { ok: esm.stdout === '{"ada":"Ada","visits":7,"computes":1,"code":"CACHE_INVALID_KEY","known":true,"entries":2,"describe":"function","sameOpen":true}', detail: JSON.stringify(esm) }],
+    ["ES module", { ok: esm.stdout === '{"ada":"Ada","visits":7,"computes":1,"code":"CACHE_INVALID_KEY","known":true,"entries":2,"describe":"function","sameOpen":true,"redis":"function"}', detail: JSON.stringify(esm) }],
     ["keyv", { ok: keyv.stdout === '{"page":"/","code":"CACHE_CLOSED"}', detail: JSON.stringify(keyv) }],
   ];
   if (config === "nodenext") {
@@ -171,6 +172,12 @@ try {
     "without `level` installed, migrate exits 2 with CACHE_MISSING_DEPENDENCY naming npm install level",
     noLevel.status === 2 && /CACHE_MISSING_DEPENDENCY: .*npm install level/.test(noLevel.stderr),
     JSON.stringify(noLevel),
+  );
+  const noRedis = JSON.parse(node(app, "redis-missing.mjs"));
+  check(
+    "without `redis` installed, @promethean/lmdb-cache/redis loads and opening rejects with CACHE_MISSING_DEPENDENCY naming npm install redis",
+    noRedis.code === "CACHE_MISSING_DEPENDENCY" && /npm install redis/.test(noRedis.message),
+    JSON.stringify(noRedis),
   );
   npm(app, "level@10");
   node(app, "level-store.mjs", "write", store, "300");

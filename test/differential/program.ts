@@ -172,7 +172,7 @@ export const programArb: fc.Arbitrary<Program> = fc.record(
 
 export const CLOCK_START = 1_700_000_000_000;
 
-type Backend = { name: string; open: (opts: OpenOptions) => Promise<LevelCacheApi<unknown>>; differences: Differences };
+export type Backend = { name: string; open: (opts: OpenOptions) => Promise<LevelCacheApi<unknown>>; differences: Differences };
 
 export const BACKENDS: readonly Backend[] = [
   { name: "reference level-cache", open: openReferenceLevelCache, differences: LEVEL_CACHE_DIFFERENCES },
@@ -242,17 +242,18 @@ export function show(value: unknown): string {
 export type DivergenceTally = Map<string, number>;
 
 /**
- * Plays `program` on both backends, each in a fresh directory, checking every result against the
- * backend's model. Throws on the first result that differs from its model.
+ * Plays `program` on two backends (the reference and the library's LMDB backend unless given), each in
+ * a fresh directory, checking every result against the backend's model. Throws on the first result
+ * that differs from its model.
  */
-export async function runProgram(program: Program, tally?: DivergenceTally): Promise<void> {
+export async function runProgram(program: Program, tally?: DivergenceTally, backends: readonly Backend[] = BACKENDS): Promise<void> {
   const base = await mkdtemp(join(tmpdir(), "differential-"));
   const clock = { t: CLOCK_START };
   const now = () => clock.t;
   const namespaces = program.views.map((segments) =>
     segments.reduce((ns, segment) => (segment ? (ns ? `${ns}/${segment}` : segment) : ns), program.namespace),
   );
-  const runs = BACKENDS.map((backend, index) => ({
+  const runs = backends.map((backend, index) => ({
     backend,
     path: join(base, String(index)),
     model: new CacheModel(backend.differences, program.defaultTtlMs),

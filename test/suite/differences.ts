@@ -21,6 +21,11 @@ export type Differences = Readonly<{
   closedRejectsAll: boolean;
   /** Bad input (non-string key, unstorable value, non-finite TTL) rejects with a typed error and writes nothing. */
   typedBadInput: boolean;
+  /**
+   * entries() reads values as it goes instead of from one snapshot, so a write made during the
+   * iteration can show in it (level-cache and LMDB: never).
+   */
+  entriesWithoutSnapshot: boolean;
 }>;
 
 export const LEVEL_CACHE_DIFFERENCES: Differences = Object.freeze({
@@ -31,6 +36,7 @@ export const LEVEL_CACHE_DIFFERENCES: Differences = Object.freeze({
   rootEntriesRootOnly: false,
   closedRejectsAll: false,
   typedBadInput: false,
+  entriesWithoutSnapshot: false,
 });
 
 export const LMDB_CACHE_DIFFERENCES: Differences = Object.freeze({
@@ -41,7 +47,11 @@ export const LMDB_CACHE_DIFFERENCES: Differences = Object.freeze({
   rootEntriesRootOnly: true,
   closedRejectsAll: true,
   typedBadInput: true,
+  entriesWithoutSnapshot: false,
 });
+
+/** The LMDB backend's differences, and entries() without a snapshot (SCAN, then reads; see docs/redis.md). */
+export const REDIS_CACHE_DIFFERENCES: Differences = Object.freeze({ ...LMDB_CACHE_DIFFERENCES, entriesWithoutSnapshot: true });
 
 export type BackendManifest = Readonly<{
   name: string;

@@ -23,7 +23,9 @@ const job = JSON.parse(process.argv[2]!) as Job;
 
 let cache;
 try {
-  cache = await openLmdbCache<string>({ path: job.path, maxSizeBytes: job.maxSizeBytes });
+  // A bound here tests the refusal contract (CACHE_FULL, nothing lost), so nothing is evicted.
+  const bound = job.maxSizeBytes === undefined ? {} : { maxSizeBytes: job.maxSizeBytes, eviction: "none" as const };
+  cache = await openLmdbCache<string>({ path: job.path, ...bound });
 } catch (error) {
   console.log(`open-failed ${cacheErrorCode(error)} ${(error as Error).message}`);
   process.exit(2);

@@ -53,6 +53,10 @@ export class HistoryBuilder {
     return this.add(proc, { kind: "sweep" }, span, count, extra);
   }
 
+  size(proc: string, sizes: { liveBytes: number; fileBytes: number }, span: Span): this {
+    return this.add(proc, { kind: "size" }, span, sizes, {});
+  }
+
   reopen(proc: string, span: Span, extra: Extra & { pauseMs?: number } = {}): this {
     const op: Op = { kind: "reopen", ...(extra.pauseMs === undefined ? {} : { pauseMs: extra.pauseMs }) };
     return this.add(proc, op, span, undefined, extra);

@@ -17,6 +17,7 @@ import {
   verifyCache,
   type VerifyResult,
 } from "@promethean/lmdb-cache";
+import { openRedisCache, type RedisCacheOptions } from "@promethean/lmdb-cache/redis";
 
 declare const process: { argv: string[] };
 declare const console: { log(...data: unknown[]): void };
@@ -54,5 +55,7 @@ await root.close();
 const verified: VerifyResult = await verifyCache(options.path);
 const describe = (summary: MigrateSummary) => `${summary.copied} copied`;
 const sameOpen: typeof openLmdbCache = openLevelCache;
+const redisOptions: RedisCacheOptions = { url: "redis://127.0.0.1:6379", prefix: "app", namespace: "users", commandTimeoutMs: 500 };
+const openRedis: (opts: typeof redisOptions) => Promise<Cache<User>> = openRedisCache<User>;
 await resetCache(options.path);
-console.log(JSON.stringify({ ada: ada?.name, visits, computes: stats.computes, code, known: ERROR_CODES.includes(code!), entries: verified.entries, describe: typeof describe, sameOpen: sameOpen === openLmdbCache }));
+console.log(JSON.stringify({ ada: ada?.name, visits, computes: stats.computes, code, known: ERROR_CODES.includes(code!), entries: verified.entries, describe: typeof describe, sameOpen: sameOpen === openLmdbCache, redis: typeof openRedis }));

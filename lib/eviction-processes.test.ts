@@ -1,0 +1,37 @@
+import { execa } from "execa";
+import { describe, expect, it } from "vitest";
+import { openLmdbCache } from "./index.ts";
+import { fixture, tempDir } from "./test-support.ts";
+
+const BOUND = 2 * 1024 * 1024;
+const WRITERS = 3;
+/** What each process may write between two looks at the page count (lib/size-bound.ts), in estimated pages. */
+const LOOK_SLACK = 256 * 1024;
+
+describe("eviction across processes", () => {
+  it("keeps the pages in use within the bound plus each writer's slack while three processes write three times it at once", async () => {
+    const path = tempDir();
+    const cache = await openLmdbCache<string>({ path, maxSizeBytes: BOUND });
+    const size = 1000;
+    const count = Math.ceil((3 * BOUND) / size / WRITERS);
+    const writers = ["a", "b", "c"].map((prefix) =>
+      execa("node", ["--import", "tsx", fixture("evicting-writer.ts"), path, prefix, String(count), String(size), String(BOUND)]),
+    );
+    let most = 0;
+    let samples = 0;
+    let running = true;
+    const done = Promise.all(writers).finally(() => (running = false));
+    while (running) {
+      most = Math.max(most, (await cache.stats()).bytes);
+      samples++;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    for (const { stdout } of await done) expect(stdout).toBe("opened\ndone");
+    expect(samples).toBeGreaterThan(5);
+    expect(most).toBeLessThanOrEqual(BOUND + WRITERS * LOOK_SLACK);
+    const { bytes, entries } = await cache.stats();
+    expect(bytes).toBeLessThanOrEqual(BOUND + WRITERS * LOOK_SLACK);
+    expect(entries * size).toBeGreaterThan(BOUND * 0.3);
+    await cache.close();
+  });
+});
