@@ -83,8 +83,10 @@ export async function writeReadme(dir: string): Promise<string> {
     const mb = (v: number) => (v / 2 ** 20).toFixed(0);
     const fileEnd = soak.files[soak.files.length - 1];
     const anon = secondHalfSlopes(soak.samples, (s) => s.rssAnonBytes);
+    // Soaks written before cache options could be given have none in their settings.
+    const options = (soak.settings.cacheOptions as Record<string, unknown> | undefined) ?? {};
     out.push(
-      `## Soak: ${soak.settings.totalOps.toLocaleString("en")} operations${Object.keys(soak.settings.cacheOptions).length > 0 ? `, options \`${JSON.stringify(soak.settings.cacheOptions)}\`` : ""}`,
+      `## Soak: ${soak.settings.totalOps.toLocaleString("en")} operations${Object.keys(options).length > 0 ? `, options \`${JSON.stringify(options)}\`` : ""}`,
       "",
       `Measured on ${measuredOn(soak)}: ${soak.settings.totalOps.toLocaleString("en")} mixed operations from ${soak.settings.processes} processes. ` +
         `RSS per process from ${first.map(mb).join(" / ")} MiB at the start to ${last.map(mb).join(" / ")} MiB at the end; ` +
