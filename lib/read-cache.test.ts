@@ -1,3 +1,5 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { execaSync } from "execa";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -90,6 +92,30 @@ describe("read cache", () => {
     }
     expect(space.hit("k99", record(99))).toStrictEqual({ i: 99 });
     expect(space.hit("k0", record(0))).toBe(MISS);
+  });
+
+  it("lets go of a value as soon as it is forgotten, so that only what the budget counts stays reachable", async () => {
+    // A full collection on demand, to see what is still reachable.
+    setFlagsFromString("--expose-gc");
+    const collect = runInNewContext("gc") as () => void;
+    const reads = new ReadCache(10_000);
+    const space = reads.space("");
+    const record = (i: number) => Buffer.alloc(500, i);
+    const keep = (i: number, value: object) => {
+      space.remember(`k${i}`, record(i), value);
+      space.remember(`k${i}`, record(i), value);
+    };
+    const first = ((value) => {
+      keep(0, value);
+      return new WeakRef(value);
+    })({ i: 0 });
+    // Forgets k0 and a few more: far fewer than would make the queue of forgotten entries be cut.
+    for (let i = 1; i < 40; i++) keep(i, { i });
+    expect(space.hit("k0", record(0))).toBe(MISS);
+    // A WeakRef holds its value until the turn it was made in ends.
+    await new Promise((resolve) => setImmediate(resolve));
+    collect();
+    expect(first.deref()).toBeUndefined();
   });
 
   it("forgets everything when cleared, as close does", () => {

@@ -95,8 +95,12 @@ class SeenOnce {
 export class ReadCache {
   private readonly spaces = new Map<string, ReadSpace>();
   private readonly seen: SeenOnce;
-  /** Kept keys in the order they were kept: the oldest is forgotten first. */
-  private order: Kept[] = [];
+  /**
+   * Kept keys in the order they were kept: the oldest is forgotten first. A forgotten entry's slot is
+   * emptied at once: the queue's head is cut only now and then, and until then it would hold the
+   * entry's value and record, memory the budget no longer counts.
+   */
+  private order: (Kept | undefined)[] = [];
   private oldest = 0;
   private bytes = 0;
 
@@ -150,7 +154,8 @@ export class ReadCache {
   /** Forgets the oldest entries while over budget. */
   private trim(): void {
     while (this.bytes > this.maxBytes && this.oldest < this.order.length) {
-      const old = this.order[this.oldest++]!;
+      const old = this.order[this.oldest]!;
+      this.order[this.oldest++] = undefined;
       old.keys.delete(old.key);
       this.bytes -= old.size;
     }

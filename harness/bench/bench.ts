@@ -4,18 +4,18 @@ import type { GateReport } from "./gate.ts";
 import { renderGate } from "./gate.ts";
 import { writeReadme } from "./readme.ts";
 import { renderBench } from "./report.ts";
-import { integer, parseCommandLine, UsageError } from "../shared/args.ts";
+import { integer, parseCommandLine, UsageError, wholeNumber } from "../shared/args.ts";
 import { readJson, reportsDir, writeReportFiles } from "../shared/report-files.ts";
 import type { BenchReport } from "./results.ts";
 import { KNOWN_BACKENDS } from "./backends.ts";
 import { benchSettings, CANDIDATE, DEFAULT_SEED, REFERENCE } from "./settings.ts";
 import { WORKLOAD_IDS } from "./workloads.ts";
-import { renderSoak, runSoak, type SoakReport } from "./soak.ts";
+import { renderSoak, runSoak, soakBaseName, soakSettings, type SoakReport } from "./soak.ts";
 import { renderSweep, runSweepBench, sweepSettings, type SweepReport } from "./sweep.ts";
 import { evictionSettings, type EvictionReport, renderEviction, runEvictionBench } from "./eviction.ts";
 
-// pnpm bench [--quick] [--soak] [--seed N] [--record | --out DIR]   measure, then write JSON, Markdown, SVG
-//   (to .runs/; to the recorded reports/ with --record)
+// pnpm bench [--quick] [--soak [--ops N] [--cache-options JSON]] [--seed N] [--record | --out DIR]   measure, then write JSON, Markdown, SVG
+//   (to .runs/; to the recorded reports/ with --record); a soak of N operations other than a million is bench-soak-<N>
 // pnpm bench --sweep [--quick] [--before REV]                        sweepExpired by cache size, and set, against REV's library
 // pnpm bench --eviction [--quick]                                   get and set with eviction, and lru's hit ratio against an exact LRU
 //   [--backends a,b] [--workloads get,set]   a part of the matrix; redis-cache (a redis-server the run
@@ -23,7 +23,7 @@ import { evictionSettings, type EvictionReport, renderEviction, runEvictionBench
 // pnpm bench --render reports/<name>.json                            re-render a report from its JSON alone
 
 const USAGE =
-  "usage: pnpm bench [--quick | --soak | --sweep [--quick] [--before REV] | --eviction [--quick]] [--seed N] [--backends a,b] [--workloads w,v] [--record | --out DIR] | pnpm bench --render <report.json>\n" +
+  "usage: pnpm bench [--quick | --soak [--ops N] [--cache-options JSON] | --sweep [--quick] [--before REV] | --eviction [--quick]] [--seed N] [--backends a,b] [--workloads w,v] [--record | --out DIR] | pnpm bench --render <report.json>\n" +
   `  backends: ${KNOWN_BACKENDS.join(", ")} (${CANDIDATE} and ${REFERENCE} always among them); workloads: ${WORKLOAD_IDS.join(", ")}`;
 
 /** A comma-separated list, every item one of `known`; undefined when the option was not given. */
@@ -53,10 +53,25 @@ async function render(path: string): Promise<string[]> {
   return [...(await writeReportFiles(dir, base, undefined, rendered)), await writeReadme(dir)];
 }
 
+/** `--cache-options '{"maxSizeBytes": 134217728}'`: options for the soak's openLmdbCache, as a JSON object. */
+function cacheOptions(text: string | undefined): Record<string, unknown> {
+  if (text === undefined) return {};
+  let options: unknown;
+  try {
+    options = JSON.parse(text);
+  } catch {
+    throw new UsageError(`--cache-options takes a JSON object, got ${JSON.stringify(text)}`);
+  }
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new UsageError(`--cache-options takes a JSON object, got ${text}`);
+  return options as Record<string, unknown>;
+}
+
 async function main(): Promise<void> {
   const { values } = parseCommandLine({
     quick: { type: "boolean", default: false },
     soak: { type: "boolean", default: false },
+    ops: { type: "string" },
+    "cache-options": { type: "string" },
     sweep: { type: "boolean", default: false },
     eviction: { type: "boolean", default: false },
     before: { type: "string" },
@@ -78,8 +93,9 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(line);
   let written: string[];
   if (values.soak) {
-    const report = await runSoak(seed, log);
-    written = await writeReportFiles(dir, "bench-soak", report, renderSoak(report, "bench-soak"));
+    const report = await runSoak(soakSettings(seed, wholeNumber(values.ops, "ops", 1_000), cacheOptions(values["cache-options"])), log);
+    const base = soakBaseName(report.settings.totalOps, report.settings.cacheOptions);
+    written = await writeReportFiles(dir, base, report, renderSoak(report, base));
   } else if (values.sweep) {
     const base = values.quick ? "bench-sweep-quick" : "bench-sweep";
     const report = await runSweepBench(sweepSettings(values.quick, seed, values.before), log);

@@ -14,12 +14,12 @@ export type MemoryPeaks = {
   peakHeapUsedBytes: number;
 };
 
-const FIELDS = ["VmHWM", "VmRSS", "RssAnon", "RssFile"] as const;
+const FIELDS = ["VmHWM", "VmRSS", "RssAnon", "RssFile", "RssShmem"] as const;
 type Field = (typeof FIELDS)[number];
 
 export function readStatus(): Record<Field, number> {
   const text = readFileSync("/proc/self/status", "utf8");
-  const out = { VmHWM: 0, VmRSS: 0, RssAnon: 0, RssFile: 0 };
+  const out = { VmHWM: 0, VmRSS: 0, RssAnon: 0, RssFile: 0, RssShmem: 0 };
   for (const field of FIELDS) {
     const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(text);
     if (match) out[field] = Number(match[1]) * 1024;

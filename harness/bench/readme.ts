@@ -7,6 +7,7 @@ import { checksTable } from "./report.ts";
 import { readJson } from "../shared/report-files.ts";
 import type { BenchReport } from "./results.ts";
 import type { SoakReport } from "./soak.ts";
+import { secondHalfSlopes } from "./soak-analysis.ts";
 import { TARGETS } from "./targets.ts";
 
 // README.md of a reports folder: the latest summary of whichever reports exist, rebuilt from their
@@ -26,7 +27,8 @@ export async function writeReadme(dir: string): Promise<string> {
   const full = await readJson<BenchReport>(join(dir, "bench.json"));
   const quick = await readJson<BenchReport>(join(dir, "bench-quick.json"));
   const gate = await readJson<GateReport>(join(dir, "perf-gate.json"));
-  const soak = await readJson<SoakReport>(join(dir, "bench-soak.json"));
+  const soakNames = (await readdir(dir)).filter((f) => /^bench-soak(-[\w-]+)?\.json$/.test(f)).map((f) => f.replace(/\.json$/, ""));
+  const soaks = await Promise.all(soakNames.sort().map(async (name) => [name, (await readJson<SoakReport>(join(dir, `${name}.json`)))!] as const));
   const out = [
     "# Reports",
     "",
@@ -41,6 +43,7 @@ export async function writeReadme(dir: string): Promise<string> {
     "| `pnpm bench --quick --record` | `bench-quick.{json,md}`, `bench-quick-throughput.svg`, `bench-quick-memory.svg` | a few minutes |",
     "| `pnpm bench --record` | `bench.{json,md}`, `bench-throughput.svg`, `bench-memory.svg` (10k and 100k entries, 1–8 processes) | under an hour |",
     "| `pnpm bench --soak --record` | `bench-soak.{json,md,svg}` | a minute or two |",
+    "| `pnpm bench --soak --ops 10000000 --record` | `bench-soak-10m.{json,md,svg}` ; with `--cache-options '{\"readCacheBytes\": 0}'` (any of openLmdbCache's options) `bench-soak-10m-readcachebytes-0.{json,md,svg}` | ten minutes or more |",
     "| `pnpm bench --sweep --quick --before REV --record` | `bench-sweep-quick.{json,md}`: sweepExpired at 10k, 100k and 1M entries, and set, against the library of REV | a few minutes |",
     "| `pnpm perf-gate --record` | `perf-gate.{json,md}`; exits 1 when a check fails | one to two minutes |",
     "| `pnpm scenario <name> --record` | `<name>.{json,md}`; `pnpm scenario reliability --record` writes `reliability.{json,md}` | seconds to an hour |",
@@ -74,17 +77,21 @@ export async function writeReadme(dir: string): Promise<string> {
       "",
     );
   }
-  if (soak !== undefined) {
+  for (const [name, soak] of soaks) {
     const first = soak.samples.map((s) => s[0]!.rssBytes);
     const last = soak.samples.map((s) => s[s.length - 1]!.rssBytes);
     const mb = (v: number) => (v / 2 ** 20).toFixed(0);
     const fileEnd = soak.files[soak.files.length - 1];
+    const anon = secondHalfSlopes(soak.samples, (s) => s.rssAnonBytes);
+    // Soaks written before cache options could be given have none in their settings.
+    const options = (soak.settings.cacheOptions as Record<string, unknown> | undefined) ?? {};
     out.push(
-      "## Soak",
+      `## Soak: ${soak.settings.totalOps.toLocaleString("en")} operations${Object.keys(options).length > 0 ? `, options \`${JSON.stringify(options)}\`` : ""}`,
       "",
       `Measured on ${measuredOn(soak)}: ${soak.settings.totalOps.toLocaleString("en")} mixed operations from ${soak.settings.processes} processes. ` +
         `RSS per process from ${first.map(mb).join(" / ")} MiB at the start to ${last.map(mb).join(" / ")} MiB at the end; ` +
-        `store ${fileEnd ? mb(fileEnd.allocatedBytes) : "–"} MiB on disk at the end. Details: [bench-soak.md](bench-soak.md), [chart](bench-soak.svg).`,
+        `anonymous RSS over the second half ${anon.mean.toFixed(1)} ± ${anon.standardError.toFixed(1)} MiB per million operations of a process; ` +
+        `store ${fileEnd ? mb(fileEnd.allocatedBytes) : "–"} MiB on disk at the end. Details: [${name}.md](${name}.md), [chart](${name}.svg).`,
       "",
     );
   }

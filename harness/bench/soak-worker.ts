@@ -1,7 +1,7 @@
-import { getHeapStatistics } from "node:v8";
-import { openLmdbCache } from "../../lib/index.ts";
+import { isCacheError, openLmdbCache } from "../../lib/index.ts";
 import { keyOf, valueOf } from "./dataset.ts";
 import { readStatus } from "./memory.ts";
+import { readMappings, readRollup } from "./smaps.ts";
 import type { SoakTask, WorkerMessage } from "./protocol.ts";
 import { seededRng, mixSeed } from "../shared/rng.ts";
 
@@ -18,22 +18,47 @@ async function main(): Promise<void> {
   const task = JSON.parse(process.argv[2] ?? "") as SoakTask;
   const rng = seededRng(mixSeed(task.seed, 0x50a4, task.processIndex));
   const pool = Array.from({ length: VALUE_POOL }, (_, i) => valueOf(task.seed, i, task.processIndex));
-  const cache = await openLmdbCache<unknown>({ path: task.dir });
+  const cache = await openLmdbCache<unknown>({ ...task.cacheOptions, path: task.dir });
+  // A store bounded by maxSizeBytes refuses writes it has no room for: counted, and the run goes on.
+  let refusedWrites = 0;
+  const write = async (put: Promise<unknown>) => {
+    try {
+      await put;
+    } catch (error) {
+      if (!isCacheError(error, "CACHE_FULL")) throw error;
+      refusedWrites++;
+    }
+  };
   const started = performance.now();
   const key = () => keyOf(rng.below(task.keySpace));
   const value = () => pool[rng.below(VALUE_POOL)]!;
-  const sample = async (ops: number) => {
+  let samples = 0;
+  const collect = globalThis.gc;
+  if (collect === undefined) throw new Error("the soak worker runs with --expose-gc, to sample what is reachable");
+  const sample = async (ops: number, last = false) => {
+    const atMs = performance.now() - started;
+    // RSS as the process runs; the heap and external memory after a full collection, which leaves
+    // only what is reachable, so that growth in them is memory kept rather than garbage not yet collected.
     const status = readStatus();
+    collect();
+    const { heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
+    const withMappings = last || samples++ % task.mappingsEverySamples === 0;
     await send({
       type: "soak-sample",
       processIndex: task.processIndex,
       sample: {
-        atMs: performance.now() - started,
+        atMs,
         ops,
         rssBytes: status.VmRSS,
         rssAnonBytes: status.RssAnon,
         rssFileBytes: status.RssFile,
-        heapUsedBytes: getHeapStatistics().used_heap_size,
+        rssShmemBytes: status.RssShmem,
+        pssBytes: readRollup().pssBytes,
+        heapTotalBytes: heapTotal,
+        heapUsedBytes: heapUsed,
+        externalBytes: external,
+        arrayBuffersBytes: arrayBuffers,
+        ...(withMappings ? { mappings: readMappings() } : {}),
       },
     });
   };
@@ -45,17 +70,17 @@ async function main(): Promise<void> {
       await cache.get(key());
       done++;
     } else if (roll < 0.8) {
-      await cache.set(key(), value());
+      await write(cache.set(key(), value()));
       done++;
     } else if (roll < 0.88) {
       // Short TTLs, so expired entries pile up until reads, scans or sweeps remove them.
-      await cache.set(key(), value(), { ttlMs: 20 + rng.below(500) });
+      await write(cache.set(key(), value(), { ttlMs: 20 + rng.below(500) }));
       done++;
     } else if (roll < 0.96) {
       await cache.del(key());
       done++;
     } else if (roll < 0.99) {
-      await cache.batch(Array.from({ length: 10 }, () => ({ type: "put" as const, key: key(), value: value() })));
+      await write(cache.batch(Array.from({ length: 10 }, () => ({ type: "put" as const, key: key(), value: value() }))));
       done += 10;
     } else if (roll < 0.9995) {
       for await (const _ of cache.entries({ limit: 100 })) done++;
@@ -68,9 +93,9 @@ async function main(): Promise<void> {
       await sample(done);
     }
   }
-  await sample(task.ops);
+  await sample(task.ops, true);
   await cache.close();
-  await send({ type: "soak-done", processIndex: task.processIndex, ops: task.ops, elapsedMs: performance.now() - started });
+  await send({ type: "soak-done", processIndex: task.processIndex, ops: task.ops, elapsedMs: performance.now() - started, refusedWrites });
 }
 
 main().then(

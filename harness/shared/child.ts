@@ -32,6 +32,8 @@ export type ChildOptions<Message> = {
   onLine?: (line: string) => void;
   showStdout?: boolean;
   env?: Record<string, string>;
+  /** Flags for node itself, before the script (`--expose-gc`, say). */
+  nodeArgs?: readonly string[];
 };
 
 type Waiter<Message> = { types: readonly string[]; resolve: (message: Message) => void; reject: (error: Error) => void };
@@ -132,7 +134,7 @@ export class Child<Message extends { type: string } = { type: string }> {
 }
 
 function spawn(script: string, args: readonly string[], options: ChildOptions<never>) {
-  return execa(process.execPath, [...(options.tsx ? ["--import", "tsx"] : []), script, ...args], {
+  return execa(process.execPath, [...(options.nodeArgs ?? []), ...(options.tsx ? ["--import", "tsx"] : []), script, ...args], {
     cwd: REPO_ROOT,
     env: options.env ?? {},
     ipc: options.ipc === true,

@@ -31,3 +31,23 @@ export function countBy<T>(items: readonly T[], key: (item: T) => string): Recor
   for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
   return counts;
 }
+
+/** A least-squares line through points, with the standard error of its slope (NaN with fewer than 3 points). */
+export type Fit = { slope: number; intercept: number; slopeStandardError: number; n: number };
+
+export function leastSquares(points: readonly { x: number; y: number }[]): Fit {
+  const n = points.length;
+  const meanX = points.reduce((a, p) => a + p.x, 0) / n;
+  const meanY = points.reduce((a, p) => a + p.y, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (const p of points) {
+    sxx += (p.x - meanX) ** 2;
+    sxy += (p.x - meanX) * (p.y - meanY);
+  }
+  const slope = sxy / sxx;
+  const intercept = meanY - slope * meanX;
+  const residuals = points.reduce((a, p) => a + (p.y - intercept - slope * p.x) ** 2, 0);
+  const slopeStandardError = n > 2 ? Math.sqrt(residuals / (n - 2) / sxx) : NaN;
+  return { slope, intercept, slopeStandardError, n };
+}
