@@ -248,6 +248,81 @@ describe("getOrSet", () => {
     await cache.close();
   });
 
+  it("refreshes early only values that have an expiry and a recorded computation time", async () => {
+    const clock = manualClock();
+    const cache = await openLmdbCache<string>({ path: tempDir(), now: clock.now });
+    const always = { earlyRefresh: 1, random: () => 0 };
+    await cache.set("set-by-set", "kept", { ttlMs: 1000 });
+    expect(await cache.getOrSet("set-by-set", async () => "refreshed", always)).toBe("kept");
+    expect(await cache.getOrSet("no-ttl", async () => "first", always)).toBe("first");
+    expect(await cache.getOrSet("no-ttl", async () => "refreshed", always)).toBe("first");
+    await cache.close();
+  });
+
+  it("takes the value another caller refreshed meanwhile instead of refreshing it again", async () => {
+    const clock = manualClock();
+    const path = tempDir();
+    const cache = await openLmdbCache<string>({ path, now: clock.now });
+    const other = await openLmdbCache<string>({ path, now: clock.now });
+    await cache.getOrSet("k", async () => "old", { ttlMs: 1000, earlyRefresh: 1 });
+    // The draw is taken after the read and before the claim: another open rewrites the value then.
+    const rewriteThenDraw = () => (void other.set("k", "fresh", { ttlMs: 5000 }), 0);
+    let computed = false;
+    const value = await cache.getOrSet("k", async () => ((computed = true), "mine"), { ttlMs: 1000, earlyRefresh: 1, random: rewriteThenDraw });
+    expect(value).toBe("fresh");
+    expect(computed).toBe(false);
+    await other.close();
+    await cache.close();
+  });
+
+  it("serves the live value while another open refreshes it", async () => {
+    const clock = manualClock();
+    const path = tempDir();
+    const cache = await openLmdbCache<string>({ path, now: clock.now });
+    const other = await openLmdbCache<string>({ path, now: clock.now });
+    const always = { ttlMs: 1000, earlyRefresh: 1, random: () => 0 };
+    await cache.getOrSet("k", async () => "live", always);
+    const slow = deferred<string>();
+    const refreshing = other.getOrSet("k", () => slow.promise, always);
+    expect(await cache.getOrSet("k", async () => "second refresh", always)).toBe("live");
+    slow.resolve("refreshed");
+    expect(await refreshing).toBe("refreshed");
+    expect(await cache.get("k")).toBe("refreshed");
+    await other.close();
+    await cache.close();
+  });
+
+  it("leaves the new owner's claim alone when a late owner's compute fails", async () => {
+    const path = tempDir();
+    const first = await openLmdbCache<string>({ path });
+    const second = await openLmdbCache<string>({ path });
+    const late = deferred<string>();
+    const lost = first.getOrSet("k", () => late.promise, { leaseMs: 30 });
+    const slow = deferred<string>();
+    const owner = second.getOrSet("k", () => slow.promise, { leaseMs: 60_000 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    late.reject(new Error("late failure"));
+    await expect(lost).rejects.toThrow("late failure");
+    // The second open's claim still holds: a third caller waits instead of computing.
+    let thirdComputed = false;
+    const third = first.getOrSet("k", async () => ((thirdComputed = true), "third"), { waitMs: 60_000 });
+    slow.resolve("second");
+    expect(await owner).toBe("second");
+    expect(await third).toBe("second");
+    expect(thirdComputed).toBe(false);
+    await first.close();
+    await second.close();
+  });
+
+  it("evicts to make room for a computed value in a bounded cache", async () => {
+    const cache = await openLmdbCache<string>({ path: tempDir(), maxSizeBytes: 256 * 1024 });
+    for (let i = 0; i < 400; i++) await cache.set(`fill${i}`, "v".repeat(1000));
+    expect(await cache.getOrSet("computed", async () => "c".repeat(1000))).toBe("c".repeat(1000));
+    expect(await cache.get("computed")).toBe("c".repeat(1000));
+    expect((await cache.stats()).bytes).toBeLessThanOrEqual(256 * 1024);
+    await cache.close();
+  });
+
   it("removes ended claims and the timings of expired values in sweepExpired, counting entries only", async () => {
     const clock = manualClock();
     const path = tempDir();
@@ -275,6 +350,7 @@ describe("getOrSet", () => {
     const bad: Array<[unknown, unknown, unknown, string]> = [
       [1, ok, undefined, "CACHE_INVALID_KEY"],
       ["k", "not a function", undefined, "CACHE_INVALID_OPTION"],
+      ["k", null, undefined, "CACHE_INVALID_OPTION"],
       ["k", undefined, undefined, "CACHE_INVALID_OPTION"],
       ["k", ok, 5, "CACHE_INVALID_OPTION"],
       ["k", ok, { leaseMs: -1 }, "CACHE_INVALID_OPTION"],
