@@ -274,6 +274,8 @@ async function* entries<T>(core: Core, prefix: Buffer, opts: unknown): AsyncGene
   } finally {
     try {
       source.return(undefined);
+      // The scan's snapshot goes now, not when the event loop next turns (lib/core.ts, readEntry).
+      if (!core.closed) core.db.resetReadTxn();
     } catch {
       // Its snapshot already ended (a close that first wrote this open's access times): nothing is
       // left to release, and the error the scan ends with, if any, is the one to report.

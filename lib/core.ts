@@ -154,6 +154,16 @@ export type Found = { value: unknown; expiry: number | undefined };
  * counted in stats(); getOrSet's looks while it waits are not.
  */
 export function readEntry(core: Core, slot: StoredKey, key: string, kept: ReadSpace | undefined, counted: boolean): Found | undefined {
+  try {
+    return readEntryIn(core, slot, key, kept, counted);
+  } finally {
+    // The value is decoded: its snapshot goes now. lmdb-js would keep it until the event loop turns,
+    // and while a loop of awaited calls runs, no process could reuse the pages freed after it.
+    core.db.resetReadTxn();
+  }
+}
+
+function readEntryIn(core: Core, slot: StoredKey, key: string, kept: ReadSpace | undefined, counted: boolean): Found | undefined {
   const { db } = core;
   const counts = counted ? core.counts : uncounted;
   let record: Buffer | undefined;

@@ -102,6 +102,8 @@ function heldByAnother(core: Core, lease: Buffer): boolean {
   try {
     core.db.resetReadTxn();
     current = decodeLease(peek(core.db, lease));
+    // A waiter looks again and again: its snapshot must not hold back the reuse of freed pages.
+    core.db.resetReadTxn();
   } catch (error) {
     throw engineError(core, error);
   }

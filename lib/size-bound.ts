@@ -31,6 +31,10 @@ export function footprint(stored: Uint8Array, record: Uint8Array): number {
 
 export function liveBytes(db: RootDatabase<Buffer, Buffer>): number {
   const stats = db.getStats();
+  // Reading the stats takes a snapshot, which lmdb-js would keep until the event loop turns: a loop of
+  // awaited puts never lets it, and pages freed after the snapshot could not be reused by any
+  // process's writes meanwhile, so the file would grow past the bound. It is released at once.
+  db.resetReadTxn();
   const { treeBranchPageCount, treeLeafPageCount, overflowPages } = stats.root;
   return (treeBranchPageCount + treeLeafPageCount + overflowPages) * stats.pageSize;
 }
