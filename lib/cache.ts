@@ -12,6 +12,7 @@ import {
   ownsSlot,
   peek,
   readEntry,
+  removeEntry,
   write,
 } from "./core.ts";
 import { releaseEnv } from "./env.ts";
@@ -32,7 +33,6 @@ import {
   storedKey,
 } from "./keys.ts";
 import { leaseExpiry } from "./lease.ts";
-import { forget } from "./recency.ts";
 import { footprint } from "./size-bound.ts";
 import { sweepChunk } from "./eviction.ts";
 import { stats } from "./stats.ts";
@@ -124,10 +124,7 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
       write(core, () => {
         const current = peek(db, slot.stored);
         if (current === undefined || (slot.full !== undefined && !ownsSlot(slot, readHead(current).full))) return;
-        const before = expiryOfRecord(current);
-        db.removeSync(slot.stored);
-        forget(db, slot.stored);
-        countIndexed(db, reindex(db, slot.stored, before, undefined));
+        countIndexed(db, removeEntry(db, slot.stored, expiryOfRecord(current)));
       });
       core.counts.deletes++;
       core.bound?.freed();
@@ -153,10 +150,11 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
         for (const { key, record, expiry } of prepared) {
           const before = claimSlot(db, key);
           if (record === undefined) {
-            db.removeSync(key.stored);
-            forget(db, key.stored);
-          } else db.putSync(key.stored, record);
-          indexed += reindex(db, key.stored, before, expiry);
+            indexed += removeEntry(db, key.stored, before);
+          } else {
+            db.putSync(key.stored, record);
+            indexed += reindex(db, key.stored, before, expiry);
+          }
         }
         countIndexed(db, indexed);
       });
@@ -201,13 +199,7 @@ function clear(core: Core, prefix: Buffer): void {
         doomed.push({ key, expiry: expiryOfRecord(value) });
       }
     }
-    let indexed = 0;
-    for (const { key, expiry } of doomed) {
-      db.removeSync(key);
-      forget(db, key);
-      indexed += reindex(db, key, expiry, undefined);
-    }
-    countIndexed(db, indexed);
+    countIndexed(db, doomed.reduce((indexed, { key, expiry }) => indexed + removeEntry(db, key, expiry), 0));
     for (const key of [...db.getKeys(leaseRange(range))]) db.removeSync(key);
   });
   core.bound?.freed();

@@ -120,15 +120,23 @@ export function ownsSlot(key: StoredKey, full: Buffer | undefined): boolean {
   return key.full === undefined || (full !== undefined && full.equals(key.full));
 }
 
+/**
+ * Within a write transaction: removes the entry under `stored`, whose record had `expiry`, with its
+ * expiry index and recency records. Returns the change in the number of index records, for countIndexed.
+ */
+export function removeEntry(db: RootDatabase<Buffer, Buffer>, stored: Buffer, expiry: number | undefined): number {
+  db.removeSync(stored);
+  forget(db, stored);
+  return reindex(db, stored, expiry, undefined);
+}
+
 /** Delete an expired entry (and its index record) only if it is still byte for byte what was read: a fresh write survives. */
 export function deleteIfUnchanged(core: Core, stored: Buffer, seen: Buffer): boolean {
   const { db } = core;
   return db.transactionSync(() => {
     const current = peek(db, stored);
     if (current === undefined || !current.equals(seen)) return false;
-    db.removeSync(stored);
-    forget(db, stored);
-    countIndexed(db, reindex(db, stored, expiryOfRecord(seen), undefined));
+    countIndexed(db, removeEntry(db, stored, expiryOfRecord(seen)));
     return true;
   });
 }
@@ -140,7 +148,6 @@ export function expireQuietly(core: Core, stored: Buffer, seen: Buffer): void {
     // The entry reads as missing either way; a later read or sweep retries the delete.
   }
 }
-
 
 /** Where reads that are not counted count. */
 const uncounted = newCounts();

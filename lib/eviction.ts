@@ -1,7 +1,7 @@
 import type { RootDatabase } from "./engine/index.ts";
-import { type Core, peek, write } from "./core.ts";
+import { type Core, peek, removeEntry, write } from "./core.ts";
 import { expiryOfRecord } from "./codec.ts";
-import { countIndexed, reindex } from "./expiry-index.ts";
+import { countIndexed } from "./expiry-index.ts";
 import { accessKey, ALL_ENTRIES, expiredUpTo, readExpiryKey, readRecencyKey, RECENCY_INDEX } from "./keys.ts";
 import { accessTime, forget } from "./recency.ts";
 import { liveBytes } from "./size-bound.ts";
@@ -28,18 +28,15 @@ const UNTRACKED_SCAN = 4 * EVICT_CHUNK;
  */
 type Budget = { bytes: number };
 
-/** Within a write transaction: the entry under `stored` goes, with its expiry index and recency records. */
-function removeEntry(db: Db, stored: Buffer, budget: Budget): number {
+/** Within a write transaction: the entry under `stored` goes, with its expiry index and recency records, counted against the budget. */
+function evictEntry(db: Db, stored: Buffer, budget: Budget): number {
   const record = peek(db, stored);
   if (record === undefined) {
     forget(db, stored);
     return 0;
   }
   budget.bytes -= stored.length + record.length;
-  const before = expiryOfRecord(record);
-  db.removeSync(stored);
-  forget(db, stored);
-  return reindex(db, stored, before, undefined);
+  return removeEntry(db, stored, expiryOfRecord(record));
 }
 
 /**
@@ -78,7 +75,7 @@ function leastRecentChunk(db: Db, budget: Budget): boolean {
     if (budget.bytes <= 0) return true;
     const { time, stored } = readRecencyKey(key);
     const access = db.getBinary(accessKey(stored));
-    if (access !== undefined && accessTime(access) === time) indexed += removeEntry(db, stored, budget);
+    if (access !== undefined && accessTime(access) === time) indexed += evictEntry(db, stored, budget);
     else db.removeSync(key);
   }
   countIndexed(db, indexed);
@@ -109,7 +106,7 @@ function untrackedChunk(db: Db, hand: Hand, budget: Budget): void {
   let indexed = 0;
   for (const stored of doomed) {
     if (budget.bytes <= 0) break;
-    indexed += removeEntry(db, stored, budget);
+    indexed += evictEntry(db, stored, budget);
   }
   countIndexed(db, indexed);
 }

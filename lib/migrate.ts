@@ -7,8 +7,8 @@ import { DEFAULT_COMPRESS_ABOVE, decodePayload, encodeRecord, expiryOfRecord, re
 import { acquireEnv, DEFAULT_FILE_MODE, releaseEnv, type SharedEnv } from "./env.ts";
 import { loadEngine, type RootDatabase } from "./engine/index.ts";
 import { CacheError } from "./errors.ts";
+import { removeEntry } from "./core.ts";
 import { countIndexed, reindex } from "./expiry-index.ts";
-import { forget } from "./recency.ts";
 import { ALL_ENTRIES, fullKey, namespacePrefix, type StoredKey, storedKey } from "./keys.ts";
 import { wtf8Decode } from "./wtf8.ts";
 
@@ -330,10 +330,7 @@ class Migration {
         this.progress("commit", ++done, changes);
       }
       for (const key of this.extra(db)) {
-        const before = expiryOfRecord(db.getBinary(key));
-        db.removeSync(key);
-        forget(db, key);
-        indexed += reindex(db, key, before, undefined);
+        indexed += removeEntry(db, key, expiryOfRecord(db.getBinary(key)));
         this.counts.deleted++;
       }
       countIndexed(db, indexed);
