@@ -11,6 +11,7 @@ import {
   flushRecency,
   ownsSlot,
   peek,
+  putWrite,
   readEntry,
   removeEntry,
   write,
@@ -33,7 +34,7 @@ import {
   storedKey,
 } from "./keys.ts";
 import { leaseExpiry } from "./lease.ts";
-import { footprint } from "./size-bound.ts";
+import { putFootprint } from "./size-bound.ts";
 import { sweepChunk } from "./eviction.ts";
 import { stats } from "./stats.ts";
 import { expiryOf, isExpired } from "./ttl.ts";
@@ -102,15 +103,11 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
       checkOpen(core);
       // The value first: its getters run user code, which might itself use the transient key buffer.
       const { record, expiry } = preparePut(core, key, value, opts);
-      const slot = storedKey(transientFullKey(prefix, key));
+      // A bounded put may wait for an eviction, during which other calls reuse the transient key buffer.
+      const slot = storedKey(core.bound === undefined ? transientFullKey(prefix, key) : fullKey(prefix, key));
       const stored = withFullKey(record, slot.full);
-      const room = core.bound?.admit(footprint(slot.stored, stored));
-      if (room !== undefined) {
-        await room;
-        checkOpen(core);
-      }
-      core.recency?.saw(slot.stored, core.now(), true);
-      write(core, () => {
+      const bytes = core.bound === undefined ? 0 : putFootprint(slot.stored, stored, expiry !== undefined, core.recency !== undefined);
+      await putWrite(core, bytes, [slot.stored], () => {
         const before = claimSlot(db, slot);
         db.putSync(slot.stored, stored);
         countIndexed(db, reindex(db, slot.stored, before, expiry));
@@ -133,19 +130,12 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
       checkOpen(core);
       const prepared = prepareBatch(core, prefix, ops);
       if (prepared.length === 0) return;
-      if (core.bound !== undefined) {
-        const bytes = prepared.reduce((sum, { key, record }) => sum + (record ? footprint(key.stored, record) : 0), 0);
-        const room = bytes > 0 ? core.bound.admit(bytes) : undefined;
-        if (room !== undefined) {
-          await room;
-          checkOpen(core);
-        }
-      }
-      if (core.recency !== undefined) {
-        const now = core.now();
-        for (const { key, record } of prepared) if (record !== undefined) core.recency.saw(key.stored, now, true);
-      }
-      write(core, () => {
+      const puts = prepared.filter(({ record }) => record !== undefined);
+      const tracked = core.recency !== undefined;
+      const bytes = core.bound === undefined ? 0 : puts.reduce((sum, { key, record, expiry }) => sum + putFootprint(key.stored, record!, expiry !== undefined, tracked), 0);
+      // A batch of deletes alone adds no pages: it needs no room.
+      const run = (work: () => void) => (puts.length === 0 ? write(core, work) : putWrite(core, bytes, puts.map(({ key }) => key.stored), work));
+      await run(() => {
         let indexed = 0;
         for (const { key, record, expiry } of prepared) {
           const before = claimSlot(db, key);

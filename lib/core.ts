@@ -7,7 +7,7 @@ import { countIndexed, reindex } from "./expiry-index.ts";
 import type { StoredKey } from "./keys.ts";
 import { MISS, type ReadCache, type ReadSpace } from "./read-cache.ts";
 import { forget, type Recency } from "./recency.ts";
-import type { SizeBound } from "./size-bound.ts";
+import { OverBound, type SizeBound } from "./size-bound.ts";
 import { isExpired } from "./ttl.ts";
 import type { Millis, ValueCodec } from "./types.ts";
 
@@ -73,27 +73,72 @@ export function engineError(core: Core, error: unknown): CacheError {
   return engineFailure(error, core.closed ? "CACHE_CLOSED" : "CACHE_IO", "storage engine failed");
 }
 
-/** Runs `work` in a write transaction, which also writes the access times this open has in memory. */
-export function write<R>(core: Core, work: () => R): R {
+/**
+ * Runs `work` in a write transaction. `adds`: a transaction that may add pages (a put's, a flush of
+ * recency): it also writes the access times this open has in memory, and is undone with OverBound if
+ * it leaves the pages in use past the bound (putWrite). The others only delete, or write a claim, and
+ * so need no room.
+ */
+export function write<R>(core: Core, work: () => R, adds = false): R {
+  const { recency, db, bound } = core;
   try {
     clearDeadReaders(core.env);
-    if (core.recency === undefined) return core.db.transactionSync(work);
-    const { recency, db } = core;
-    return db.transactionSync(() => {
-      const result = work();
-      recency.flushInto(db, core.now());
-      return result;
+    let added = 0;
+    const result = db.transactionSync(() => {
+      const done = work();
+      if (adds) {
+        if (recency !== undefined) added = recency.flushInto(db, core.now());
+        bound?.check();
+      }
+      return done;
     });
+    recency?.settle(true);
+    bound?.wrote(added);
+    return result;
   } catch (error) {
+    recency?.settle(false);
+    if (error instanceof OverBound) throw error;
     throw engineError(core, error);
   }
 }
 
-/** Writes the access times this open has in memory, in a write transaction of their own; a failure leaves them to the next one. */
+/**
+ * A put's write transaction, within the bound: room is made ahead of it from the estimate of what it
+ * adds (`bytes`), and a put that still leaves the pages in use past the bound is undone, makes room
+ * for what it added and runs again; CACHE_FULL when no room can be made. The stored keys it writes
+ * are recorded as used (for "lru") just before each run, so that no eviction meanwhile flushes their
+ * use while they are not there yet.
+ */
+export async function putWrite<R>(core: Core, bytes: number, writes: readonly Buffer[], work: () => R): Promise<R> {
+  const { bound, recency } = core;
+  let room = bound?.admit(bytes);
+  for (;;) {
+    if (room !== undefined) {
+      await room;
+      checkOpen(core);
+    }
+    if (recency !== undefined) {
+      const now = core.now();
+      for (const stored of writes) recency.saw(stored, now, true);
+    }
+    try {
+      return write(core, work, true);
+    } catch (error) {
+      if (!(error instanceof OverBound)) throw error;
+      room = bound!.afterOver(error, bytes);
+    }
+  }
+}
+
+/**
+ * Writes the access times this open has in memory, in a write transaction of their own; a failure
+ * leaves them to the next one. Checked against the bound as a put is: a flush that would pass it waits
+ * for the next put's eviction to make room.
+ */
 export function flushRecency(core: Core): void {
   if (core.closed) return;
   try {
-    write(core, () => undefined);
+    write(core, () => undefined, true);
   } catch {
     // Lost times make eviction less exact, nothing more.
   }

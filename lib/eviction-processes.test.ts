@@ -7,11 +7,9 @@ import { fixture, tempDir } from "./test-support.ts";
 
 const BOUND = 2 * 1024 * 1024;
 const WRITERS = 3;
-/** What each process may write between two looks at the page count (lib/size-bound.ts), in estimated pages. */
-const LOOK_SLACK = 256 * 1024;
 
 describe("eviction across processes", () => {
-  it("keeps the pages in use within the bound plus each writer's slack while three processes write three times it at once", async () => {
+  it("keeps the pages in use within the bound while three processes write three times it at once: each put is checked inside its transaction", async () => {
     const path = tempDir();
     const cache = await openLmdbCache<string>({ path, maxSizeBytes: BOUND });
     const size = 1000;
@@ -30,9 +28,9 @@ describe("eviction across processes", () => {
     }
     for (const { stdout } of await done) expect(stdout).toBe("opened\ndone");
     expect(samples).toBeGreaterThan(5);
-    expect(most).toBeLessThanOrEqual(BOUND + WRITERS * LOOK_SLACK);
+    expect(most).toBeLessThanOrEqual(BOUND);
     const { bytes, entries } = await cache.stats();
-    expect(bytes).toBeLessThanOrEqual(BOUND + WRITERS * LOOK_SLACK);
+    expect(bytes).toBeLessThanOrEqual(BOUND);
     expect(entries * size).toBeGreaterThan(BOUND * 0.3);
     await cache.close();
   });

@@ -100,6 +100,21 @@ describe("eviction", () => {
     await cache.close();
   });
 
+  it("stores a put that waits for an eviction under its own key, while other calls of the process run meanwhile", async () => {
+    const cache = await openLmdbCache<string>({ path: tempDir(), maxSizeBytes: 64 * 1024 });
+    let waited = 0;
+    for (let i = 0; waited < 20; i++) {
+      // The stats show when a put had to wait: the pages in use fell below where they were.
+      const before = (await cache.stats()).bytes;
+      await Promise.all([cache.set(`key${i}`, `${i}`.padEnd(1000, "v")), cache.get(`other-and-longer${i}`), cache.has(`x${i}`)]);
+      if ((await cache.stats()).bytes >= before) continue;
+      waited++;
+      expect(await cache.get(`key${i}`), `key${i}`).toBe(`${i}`.padEnd(1000, "v"));
+      for await (const [key] of cache.entries()) expect(key).toMatch(/^key/);
+    }
+    await cache.close();
+  });
+
   it("refuses a policy that is not one, and a policy without a bound, opening nothing", async () => {
     const path = join(tempDir(), "never");
     for (const opts of [

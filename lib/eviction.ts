@@ -1,5 +1,5 @@
 import type { RootDatabase } from "./engine/index.ts";
-import { type Core, peek, removeEntry, write } from "./core.ts";
+import { type Core, flushRecency, peek, removeEntry, write } from "./core.ts";
 import { expiryOfRecord } from "./codec.ts";
 import { countIndexed } from "./expiry-index.ts";
 import { accessKey, ALL_ENTRIES, expiredUpTo, readExpiryKey, readRecencyKey, RECENCY_INDEX } from "./keys.ts";
@@ -120,6 +120,8 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export async function evict(core: Core, policy: Exclude<Eviction, "none">, hand: Hand, target: number): Promise<boolean> {
   const { db } = core;
   const now = core.now();
+  // The uses this open has in memory count before anything is chosen; the deletes below write none.
+  flushRecency(core);
   const budget = { bytes: 0 };
   // Whether the pages in use are down to the target; if not, the bytes to delete before looking again.
   const below = () => {

@@ -131,6 +131,8 @@ export const ALL_LEASES = leaseRange(ALL_ENTRIES);
  */
 const EXPIRY_MARK = Buffer.from([0xff, 0x78]);
 const EXPIRY_BYTES = 8;
+/** What an expiry or recency index record's key adds to the stored key it names: its mark and number. */
+export const ORDERED_KEY_EXTRA = EXPIRY_MARK.length + EXPIRY_BYTES;
 
 /** Bounds of every expiry index record. */
 export const EXPIRY_INDEX = { start: EXPIRY_MARK, end: Buffer.from([0xff, 0x79]) };
@@ -194,6 +196,9 @@ export function expiredUpTo(now: number): { start: Buffer; end: Buffer } {
  */
 const ACCESS_MARK = Buffer.from([0xff, 0x61]);
 const RECENCY_MARK = Buffer.from([0xff, 0x72]);
+/** What an access record's key adds to the stored key it names; its value is a float64. */
+export const ACCESS_KEY_EXTRA = ACCESS_MARK.length;
+export const ACCESS_VALUE_BYTES = 8;
 
 /** Bounds of every access record, and of every recency index record. */
 export const ACCESS_RECORDS = { start: ACCESS_MARK, end: Buffer.from([0xff, 0x62]) };

@@ -1,11 +1,12 @@
 import type { RootDatabase } from "./engine/index.ts";
 import { countIndexed } from "./expiry-index.ts";
-import { accessKey, RECENCY_COUNT_KEY, RECENCY_INDEX, recencyKey, readRecencyKey } from "./keys.ts";
+import { ACCESS_VALUE_BYTES, accessKey, ORDERED_KEY_EXTRA, RECENCY_COUNT_KEY, RECENCY_INDEX, recencyKey, readRecencyKey } from "./keys.ts";
+import { recencyFootprint, recordFootprint } from "./size-bound.ts";
 
 // Recency for least-recently-used eviction, without making a read a write. An open that evicts by
 // recency remembers the keys it reads (and writes) with the time of use, in memory, and writes their
-// access records in batches: inside the next write transaction it runs anyway, or from an unref'd
-// timer. A stored time is rewritten only when the new one is later by at least the precision: an
+// access records in batches: inside the next put's write transaction, before an eviction, or from an
+// unref'd timer (lib/core.ts write). A stored time is rewritten only when the new one is later by at least the precision: an
 // eighth of the age of the least recently used entry (the horizon eviction works at), so that a key
 // read often costs a write per precision at most, and the order is as fine as eviction needs it. What
 // is lost: uses closer together than the precision, times still in memory when the process dies, and
@@ -35,18 +36,26 @@ export function accessTime(record: Buffer): number {
   return record.readDoubleLE(0);
 }
 
-/** Within a write transaction: the entry under `stored` was used at `at`; its records move along if they name a time earlier by `precision` or more. */
-export function touch(db: Db, stored: Buffer, at: number, precision: number): void {
+/**
+ * Within a write transaction: the entry under `stored` was used at `at`; its records move along if they
+ * name a time earlier by `precision` or more. Returns what the records written may add to the pages in
+ * use (lib/size-bound.ts): both when new, the moved index record's when not.
+ */
+export function touch(db: Db, stored: Buffer, at: number, precision: number): number {
   const access = accessKey(stored);
   const before = db.getBinary(access);
   const known = before === undefined ? undefined : accessTime(before);
-  if (known !== undefined && at - known < precision) return;
-  const time = Buffer.allocUnsafe(8);
+  if (known !== undefined && at - known < precision) return 0;
+  const time = Buffer.allocUnsafe(ACCESS_VALUE_BYTES);
   time.writeDoubleLE(at, 0);
   db.putSync(access, time);
   db.putSync(recencyKey(at, stored), EMPTY);
-  if (known === undefined) countIndexed(db, 2, RECENCY_COUNT_KEY);
-  else db.removeSync(recencyKey(known, stored));
+  if (known === undefined) {
+    countIndexed(db, 2, RECENCY_COUNT_KEY);
+    return recencyFootprint(stored.length);
+  }
+  db.removeSync(recencyKey(known, stored));
+  return recordFootprint(ORDERED_KEY_EXTRA + stored.length, 0);
 }
 
 /** Within a write transaction that removes the entry under `stored`: its access and recency index records go too. */
@@ -68,7 +77,9 @@ function precisionAt(db: Db, now: number): number {
 
 /** The keys one open used since it last wrote their times. */
 export class Recency {
-  private readonly pending = new Map<string, number>();
+  private pending = new Map<string, number>();
+  /** The times the write transaction in progress writes: kept if it commits, remembered again if it is undone. */
+  private flushing: Map<string, number> | undefined;
   /** The time last written per key, so that a hot key is not queued again within the precision. */
   private readonly written = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
@@ -87,23 +98,42 @@ export class Recency {
       if (this.pending.size >= PENDING_KEYS && !this.pending.has(id)) return;
     }
     this.pending.set(id, now);
+    this.schedule();
+  }
+
+  private schedule(): void {
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       this.flushAlone();
     }, Math.min(MAX_FLUSH_MS, this.precision)).unref();
   }
 
-  /** Within a write transaction: writes the remembered times of the entries that are still there. */
-  flushInto(db: Db, now: number): void {
-    if (this.pending.size === 0) return;
+  /** Within a write transaction: writes the remembered times of the entries that are still there; returns what they may add to the pages in use. */
+  flushInto(db: Db, now: number): number {
+    if (this.pending.size === 0) return 0;
     this.precision = precisionAt(db, now);
-    if (this.written.size > 64 * PENDING_KEYS) this.written.clear();
+    let added = 0;
     for (const [id, at] of this.pending) {
       const stored = Buffer.from(id, "latin1");
-      if (db.getBinaryFast(stored) !== undefined) touch(db, stored, at, this.precision);
-      this.written.set(id, at);
+      if (db.getBinaryFast(stored) !== undefined) added += touch(db, stored, at, this.precision);
     }
-    this.pending.clear();
+    this.flushing = this.pending;
+    this.pending = new Map();
+    return added;
+  }
+
+  /** After the write transaction that flushed: whether it committed. */
+  settle(committed: boolean): void {
+    const flushed = this.flushing;
+    if (flushed === undefined) return;
+    this.flushing = undefined;
+    if (committed) {
+      if (this.written.size > 64 * PENDING_KEYS) this.written.clear();
+      for (const [id, at] of flushed) this.written.set(id, at);
+    } else {
+      for (const [id, at] of flushed) if (!this.pending.has(id)) this.pending.set(id, at);
+      this.schedule();
+    }
   }
 
   stop(): void {

@@ -1,5 +1,6 @@
-import type { RootDatabase } from "./engine/index.ts";
+import type { RootDatabase, TreeStats } from "./engine/index.ts";
 import { CacheError } from "./errors.ts";
+import { ACCESS_KEY_EXTRA, ACCESS_VALUE_BYTES, ORDERED_KEY_EXTRA } from "./keys.ts";
 
 // LMDB (as lmdb-js builds it) grows its map without limit, so an upper bound on the cache's size is
 // kept here: puts are refused once the pages holding live entries, plus what this process wrote
@@ -16,17 +17,60 @@ const LOW_WATER = 0.9;
 /** The smallest bound: one page. */
 export const MIN_BOUND_BYTES = PAGE_BYTES;
 
-/** Records larger than this go to overflow pages of their own (LMDB keeps at least two nodes a page). */
-const OVERFLOW_AFTER = PAGE_BYTES / 2 - 64;
+// LMDB's page layout (0.9): a page header, then a 2-byte slot per node; a node is an 8-byte header, the
+// key and the data, rounded up to an even size. Data that would make a node larger than NODE_MAX (a
+// page keeps at least two nodes) goes to overflow pages of its own, and the node keeps their page
+// number instead.
+const PAGE_HEADER = 16;
+const NODE_HEADER = 8;
+const SLOT = 2;
+const NODE_MAX = (Math.floor((PAGE_BYTES - PAGE_HEADER) / 2) & ~1) - SLOT;
+const PAGE_NUMBER = 8;
 
 /**
- * The pages a put of a stored key and record may add, estimated from above: whole pages for a record
- * of overflow pages, twice its size for a small one (pages are half to fully used), so that one
- * process between two looks does not pass the bound by much more than LMDB's page splits.
+ * The fewest nodes of this size a page holds once it has been split: LMDB splits a full page in the
+ * middle, and a page that only gains keys at its end (keys written in order) stays there.
  */
-export function footprint(stored: Uint8Array, record: Uint8Array): number {
-  const bytes = stored.length + record.length;
-  return bytes > OVERFLOW_AFTER ? Math.ceil((bytes + 64) / PAGE_BYTES) * PAGE_BYTES : 2 * bytes;
+function fewestPerPage(nodeBytes: number): number {
+  const fits = Math.floor((PAGE_BYTES - PAGE_HEADER) / (nodeBytes + (nodeBytes & 1) + SLOT));
+  return Math.max(1, Math.floor((fits + 1) / 2));
+}
+
+/**
+ * The bytes of pages a record of this key and data size may add, from above: its share of a leaf page
+ * at the fewest nodes a page keeps, its share of the branch node that leaf's split adds a level up,
+ * and whole overflow pages for large data.
+ */
+export function recordFootprint(keyBytes: number, dataBytes: number): number {
+  let node = NODE_HEADER + keyBytes + dataBytes;
+  let overflow = 0;
+  if (node > NODE_MAX) {
+    overflow = Math.ceil((dataBytes + PAGE_HEADER) / PAGE_BYTES) * PAGE_BYTES;
+    node = NODE_HEADER + keyBytes + PAGE_NUMBER;
+  }
+  const perLeaf = fewestPerPage(node);
+  const branchShare = PAGE_BYTES / fewestPerPage(NODE_HEADER + keyBytes) / perLeaf;
+  return overflow + Math.ceil(PAGE_BYTES / perLeaf + branchShare);
+}
+
+/** What an open that keeps recency writes for an entry it has not used before: an access record and a recency index record. */
+export function recencyFootprint(storedBytes: number): number {
+  return recordFootprint(ACCESS_KEY_EXTRA + storedBytes, ACCESS_VALUE_BYTES) + recordFootprint(ORDERED_KEY_EXTRA + storedBytes, 0);
+}
+
+/**
+ * What the put of an entry may add to the pages in use, from above: its record, its expiry index
+ * record if it expires, and its recency records if the open keeps them (counted again when they are
+ * written, lib/recency.ts: the error is on the safe side), so that one process between two looks does
+ * not pass the bound.
+ */
+export function putFootprint(stored: Uint8Array, record: Uint8Array, expires: boolean, tracked: boolean): number {
+  const index = expires ? recordFootprint(ORDERED_KEY_EXTRA + stored.length, 0) : 0;
+  return recordFootprint(stored.length, record.length) + index + (tracked ? recencyFootprint(stored.length) : 0);
+}
+
+function treeBytes(tree: TreeStats & { pageSize: number }): number {
+  return (tree.treeBranchPageCount + tree.treeLeafPageCount + tree.overflowPages) * tree.pageSize;
 }
 
 export function liveBytes(db: RootDatabase<Buffer, Buffer>): number {
@@ -35,8 +79,14 @@ export function liveBytes(db: RootDatabase<Buffer, Buffer>): number {
   // awaited puts never lets it, and pages freed after the snapshot could not be reused by any
   // process's writes meanwhile, so the file would grow past the bound. It is released at once.
   db.resetReadTxn();
-  const { treeBranchPageCount, treeLeafPageCount, overflowPages } = stats.root;
-  return (treeBranchPageCount + treeLeafPageCount + overflowPages) * stats.pageSize;
+  return treeBytes({ ...stats.root, pageSize: stats.pageSize });
+}
+
+/** Thrown inside a put's write transaction, which it undoes, when the put left the pages in use past the bound. */
+export class OverBound extends Error {
+  constructor(readonly bytes: number) {
+    super(`a put would leave ${bytes} bytes of pages in use`);
+  }
 }
 
 export class SizeBound {
@@ -74,6 +124,24 @@ export class SizeBound {
     this.lookedAt = now;
   }
 
+  /**
+   * Inside a put's write transaction, after all it wrote: the pages in use as the transaction sees
+   * them (every process's commits and its own writes), or OverBound past the bound. This makes the
+   * bound exact for puts, where the estimates only keep such undone puts rare.
+   */
+  check(): void {
+    const bytes = treeBytes(this.db.db.stat());
+    if (bytes > this.maxBytes) throw new OverBound(bytes);
+  }
+
+  /** After a put undone by OverBound: makes room for what it added, as a put past the bound would (CACHE_FULL when none is made). */
+  afterOver(over: OverBound, bytes: number): Promise<void> {
+    this.look(performance.now());
+    const grew = Math.max(bytes, over.bytes - this.used);
+    if (this.evict === undefined) return Promise.reject(this.full("delete or sweep to make room"));
+    return this.makeRoom(grew);
+  }
+
   private async makeRoom(bytes: number): Promise<void> {
     this.evicting ??= this.evict!(Math.floor(this.maxBytes * LOW_WATER) - bytes).finally(() => (this.evicting = undefined));
     await this.evicting;
@@ -84,6 +152,11 @@ export class SizeBound {
 
   private full(advice: string): CacheError {
     return new CacheError("CACHE_FULL", `the cache holds ${this.used + this.written} bytes of its ${this.maxBytes}-byte bound; ${advice}`);
+  }
+
+  /** Pages written outside a put (recency records moved by reads), counted as a put's are. */
+  wrote(bytes: number): void {
+    this.written += bytes;
   }
 
   /** After a delete: the next put looks again, so the room it made is usable at once. */

@@ -11,7 +11,7 @@ import type * as LmdbJs from "#engine";
 // lmdb-js's ordered-binary key path crashed the process while reading keys in getRange.
 
 export type Engine = typeof LmdbJs;
-export type { EngineVersion, RootDatabase } from "#engine";
+export type { EngineVersion, RootDatabase, TreeStats } from "#engine";
 type EngineVersion = LmdbJs.EngineVersion;
 
 /** The name the engine's version patch writes into LMDB's version string (patches/lmdb). */

@@ -55,6 +55,8 @@ export interface RootDatabase<K = Buffer, V = Buffer> {
   getRange(options?: RangeOptions<K>): Iterable<{ key: K; value: V }>;
   getKeys(options?: RangeOptions<K>): Iterable<K>;
   getStats(): Stats;
+  /** The store's own tree: its figures as the current transaction sees them, a write transaction's own writes included. */
+  readonly db: { stat(): TreeStats & { pageSize: number } };
   resetReadTxn(): void;
   readerCheck(): number;
   readerList(): string;
