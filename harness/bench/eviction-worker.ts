@@ -1,8 +1,9 @@
 // One configuration of the eviction benchmark, in a fresh process; prints one JSON line.
 // - get-off / get-on: awaited gets of Zipf-drawn keys of a filled cache, unbounded or bounded far above
 //   its size with "lru" (recency kept, nothing evicted): what remembering reads costs a get.
-// - set-below / set-pressure: awaited sets of new keys into a cache bounded far above its size, or
-//   filled to its bound so that sets keep evicting.
+// - set-off / set-below / set-pressure: awaited sets of new keys into an unbounded cache, into one
+//   bounded far above its size (what keeping the bound costs a put that evicts nothing: the estimate,
+//   the check inside its transaction, recency), or into one filled to its bound so that sets keep evicting.
 // - hit-ratio: a Zipf trace replayed as get-or-set-on-miss against a bounded "lru" cache (its clock
 //   moving 1 ms per operation) and against an exact LRU of the same number of entries.
 // The timed measures run on the real clock: how often recency is rewritten follows the age of the
@@ -22,7 +23,7 @@ const AGE_MS = 600_000;
 let time = 1_700_000_000_000;
 let offset = job.measure.startsWith("get") ? -AGE_MS : 0;
 const now = job.measure === "hit-ratio" ? () => time : () => Date.now() + offset;
-const bounded = job.measure !== "get-off";
+const bounded = job.measure !== "get-off" && job.measure !== "set-off";
 const cache = await openLmdbCache<string>({
   path: job.dir,
   now,
