@@ -6,11 +6,11 @@ import { recencyFootprint, recordFootprint } from "./size-bound.ts";
 // Recency for least-recently-used eviction, without making a read a write. An open that evicts by
 // recency remembers the keys it reads (and writes) with the time of use, in memory, and writes their
 // access records in batches: inside the next put's write transaction, before an eviction, or from an
-// unref'd timer (lib/core.ts write). A stored time is rewritten only when the new one is later by at least the precision: an
-// eighth of the age of the least recently used entry (the horizon eviction works at), so that a key
-// read often costs a write per precision at most, and the order is as fine as eviction needs it. What
-// is lost: uses closer together than the precision, times still in memory when the process dies, and
-// reads of other processes not yet written.
+// unref'd timer (lib/core.ts write). A stored time is rewritten only when the new one is later by at
+// least the precision: an eighth of the age of the least recently used entry (the horizon eviction
+// works at), so that a key read often costs a write per precision at most, and the order is as fine
+// as eviction needs it. What is lost: uses closer together than the precision, times still in memory
+// when the process dies, and reads of other processes not yet written.
 
 type Db = RootDatabase<Buffer, Buffer>;
 
@@ -83,8 +83,9 @@ export class Recency {
   /** The time last written per key, so that a hot key is not queued again within the precision. */
   private readonly written = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
-  /** As the last flush found it. */
+  /** As a flush last found it, at the time in `precisionFound`. */
   private precision = FIRST_PRECISION_MS;
+  private precisionFound = -Infinity;
 
   /** `flushAlone` runs a write transaction of its own (which calls flushInto): for an open that writes nothing else. */
   constructor(private readonly flushAlone: () => void) {}
@@ -111,7 +112,12 @@ export class Recency {
   /** Within a write transaction: writes the remembered times of the entries that are still there; returns what they may add to the pages in use. */
   flushInto(db: Db, now: number): number {
     if (this.pending.size === 0) return 0;
-    this.precision = precisionAt(db, now);
+    // Finding it opens a cursor on the index, which cost a put with recency half its time; it changes
+    // slowly (it follows the age of the oldest entry), so it is found again once per precision.
+    if (now - this.precisionFound >= this.precision || now < this.precisionFound) {
+      this.precision = precisionAt(db, now);
+      this.precisionFound = now;
+    }
     let added = 0;
     for (const [id, at] of this.pending) {
       const stored = Buffer.from(id, "latin1");
