@@ -8,7 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { atLeast, type CampaignContext, sample, zero } from "./campaign.ts";
 import type { PartFindings } from "./lifecycle-churn.ts";
 import { checkWithFreshProcess, workerErrorText, diedOf, errorsOf, finish, startWatchdog, type Watched, watch } from "./lifecycle-fleet.ts";
-import { PHASES, type ProcessJob, type ProcessRole, STUCK_MS } from "./lifecycle-plan.ts";
+import { type Phase, PHASES, type ProcessJob, type ProcessRole, STUCK_MS } from "./lifecycle-plan.ts";
 import { seededRng } from "../shared/rng.ts";
 import { countBy } from "../shared/stats.ts";
 import { monotonicNow } from "../shared/clock.ts";
@@ -17,6 +17,8 @@ export type KillSettings = { kills: number; concurrency: number };
 
 /** Kill delays from the start of a victim's loop: long enough for tens of open-close rounds. */
 const KILL_AFTER_US: [number, number] = [500, 200_000];
+/** Where each of four victims in turn is killed once its delay has passed: wherever it is, or at its next open or close. */
+const AIMED: readonly (Phase | undefined)[] = [undefined, "close", undefined, "open"];
 /**
  * How long survivors get, after the last kill, to show they still work: the bound that calls any
  * process stuck. A survivor blocked by a dead process's lock never makes it; a loaded machine
@@ -30,12 +32,14 @@ export async function runKills(context: CampaignContext, settings: KillSettings,
   const script = context.bundles.script("lifecycle-process");
   const rng = seededRng(context.seed ^ 0x6c696665);
   // The whole plan is drawn up front, so the seed decides it whatever order the lanes take victims in.
+  // One victim in four is killed at the first close after its delay, one in four at the first open.
   const plan = Array.from({ length: settings.kills }, (_, i) => ({
     role: (i % 2 === 0 ? "open-close" : "churn") as ProcessRole,
     killAfterUs: rng.int(...KILL_AFTER_US),
+    killIn: AIMED[i % 4],
   }));
-  const job = (role: ProcessRole, owner: string, seed: number, killAfterUs?: number): ProcessJob => ({
-    role, path, owner, reads: ["kw0"], stopFile, maxSeconds: 600, seed, killAfterUs,
+  const job = (role: ProcessRole, owner: string, seed: number, killAfterUs?: number, killIn?: Phase): ProcessJob => ({
+    role, path, owner, reads: ["kw0"], stopFile, maxSeconds: 600, seed, killAfterUs, killIn,
   });
   const survivors: Watched[] = [
     watch(script, job("writer", "kw0", context.seed), "survivor writer kw0"),
@@ -51,8 +55,9 @@ export async function runKills(context: CampaignContext, settings: KillSettings,
   const lane = async () => {
     while (next < plan.length) {
       const index = next++;
-      const { role, killAfterUs } = plan[index]!;
-      const victim = watch(script, job(role, `kv${index}`, context.seed + 100 + index, killAfterUs), `victim ${role} kv${index} (kill after ${killAfterUs} µs)`);
+      const { role, killAfterUs, killIn } = plan[index]!;
+      const at = `kill after ${killAfterUs} µs${killIn === undefined ? "" : `, in ${killIn}`}`;
+      const victim = watch(script, job(role, `kv${index}`, context.seed + 100 + index, killAfterUs, killIn), `victim ${role} kv${index} (${at})`);
       victims.push(victim);
       await finish([victim], STUCK_MS + killAfterUs / 1000);
       const exit = victim.tally.exit;

@@ -24,8 +24,10 @@ export type ProcessJob = {
   /** Stops by itself after this long, should the parent never create the stop file. */
   maxSeconds: number;
   seed: number;
-  /** Set: the worker's own thread SIGKILLs it this long after it starts its loop. */
+  /** Set: the worker's own thread SIGKILLs it this long after it starts its loop, */
   killAfterUs?: number;
+  /** or, with this too, at the first moment after that when the main thread is in this phase. */
+  killIn?: Phase;
 };
 
 /** A fresh process: opens, writes and reads a probe key, writes every entry to `out`, closes. */

@@ -58,18 +58,25 @@ async function verify(job: VerifyJob): Promise<Verified> {
 const phase = new Int32Array(new SharedArrayBuffer(4));
 const enter = (name: Phase) => Atomics.store(phase, 0, PHASES.indexOf(name));
 
-/** Starts the thread that SIGKILLs this process after `delayUs`, naming the phase it interrupted. */
-function armKiller(delayUs: number): void {
+/**
+ * Starts the thread that SIGKILLs this process after `delayUs`, naming the phase it interrupted; with
+ * `wanted`, once the main thread is in that phase (a close takes a few milliseconds of a round, so
+ * kills at random delays land in one too seldom for a short campaign to be sure of one). It waits at
+ * most a quarter of STUCK_MS for the phase, then kills wherever the process is.
+ */
+function armKiller(delayUs: number, wanted: Phase | undefined): void {
   const source = `
     const { workerData } = require("node:worker_threads");
     const { writeSync } = require("node:fs");
     const phase = new Int32Array(workerData.phase);
     const until = performance.now() + workerData.delayUs / 1000;
     while (performance.now() < until);
+    const giveUp = until + workerData.waitMs;
+    if (workerData.wanted >= 0) while (Atomics.load(phase, 0) !== workerData.wanted && performance.now() < giveUp);
     const text = "k " + Atomics.load(phase, 0) + " " + Number(process.hrtime.bigint()) / 1e6 + "\\n";
     for (;;) { try { writeSync(1, text); break; } catch (error) { if (error.code !== "EAGAIN") throw error; } }
     process.kill(process.pid, "SIGKILL");`;
-  new Worker(source, { eval: true, workerData: { phase: phase.buffer, delayUs } }).unref();
+  new Worker(source, { eval: true, workerData: { phase: phase.buffer, delayUs, wanted: wanted === undefined ? -1 : PHASES.indexOf(wanted), waitMs: STUCK_MS / 4 } }).unref();
 }
 
 /** Reports a step that took longer than a process may take to make progress. */
@@ -127,7 +134,7 @@ if (job.role === "verify") {
 } else {
   const deadline = monotonicNow() + job.maxSeconds * 1000;
   const stopped = () => monotonicNow() > deadline || existsSync(job.stopFile);
-  if (job.killAfterUs !== undefined) armKiller(job.killAfterUs);
+  if (job.killAfterUs !== undefined) armKiller(job.killAfterUs, job.killIn);
   if (job.role === "churn" || job.role === "open-close") await churn(job, stopped);
   else await steady(job, stopped);
   say(line.done);
