@@ -34,7 +34,6 @@ import {
   storedKey,
 } from "./keys.ts";
 import { leaseExpiry } from "./lease.ts";
-import { putFootprint } from "./size-bound.ts";
 import { sweepChunk } from "./eviction.ts";
 import { stats } from "./stats.ts";
 import { expiryOf, isExpired } from "./ttl.ts";
@@ -106,8 +105,7 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
       // A bounded put may wait for an eviction, during which other calls reuse the transient key buffer.
       const slot = storedKey(core.bound === undefined ? transientFullKey(prefix, key) : fullKey(prefix, key));
       const stored = withFullKey(record, slot.full);
-      const bytes = core.bound === undefined ? 0 : putFootprint(slot.stored, stored, expiry !== undefined, core.recency !== undefined);
-      await putWrite(core, bytes, [slot.stored], () => {
+      await putWrite(core, [{ stored: slot.stored, record: stored, expiry }], () => {
         const before = claimSlot(db, slot);
         db.putSync(slot.stored, stored);
         countIndexed(db, reindex(db, slot.stored, before, expiry));
@@ -130,11 +128,9 @@ export function createView<T>(core: Core, namespace: string): Cache<T> {
       checkOpen(core);
       const prepared = prepareBatch(core, prefix, ops);
       if (prepared.length === 0) return;
-      const puts = prepared.filter(({ record }) => record !== undefined);
-      const tracked = core.recency !== undefined;
-      const bytes = core.bound === undefined ? 0 : puts.reduce((sum, { key, record, expiry }) => sum + putFootprint(key.stored, record!, expiry !== undefined, tracked), 0);
+      const puts = prepared.flatMap(({ key, record, expiry }) => (record === undefined ? [] : [{ stored: key.stored, record, expiry }]));
       // A batch of deletes alone adds no pages: it needs no room.
-      const run = (work: () => void) => (puts.length === 0 ? write(core, work) : putWrite(core, bytes, puts.map(({ key }) => key.stored), work));
+      const run = (work: () => void) => (puts.length === 0 ? write(core, work) : putWrite(core, puts, work));
       await run(() => {
         let indexed = 0;
         for (const { key, record, expiry } of prepared) {

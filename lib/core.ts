@@ -7,7 +7,7 @@ import { countIndexed, reindex } from "./expiry-index.ts";
 import type { StoredKey } from "./keys.ts";
 import { MISS, type ReadCache, type ReadSpace } from "./read-cache.ts";
 import { forget, type Recency } from "./recency.ts";
-import { OverBound, type SizeBound } from "./size-bound.ts";
+import { OverBound, putFootprint, type SizeBound } from "./size-bound.ts";
 import { isExpired } from "./ttl.ts";
 import type { Millis, ValueCodec } from "./types.ts";
 
@@ -102,15 +102,20 @@ export function write<R>(core: Core, work: () => R, adds = false): R {
   }
 }
 
+/** An entry a put writes: its stored key, its record, and its expiry. */
+export type Put = { readonly stored: Buffer; readonly record: Buffer; readonly expiry: number | undefined };
+
 /**
- * A put's write transaction, within the bound: room is made ahead of it from the estimate of what it
- * adds (`bytes`), and a put that still leaves the pages in use past the bound is undone, makes room
- * for what it added and runs again; CACHE_FULL when no room can be made. The stored keys it writes
- * are recorded as used (for "lru") just before each run, so that no eviction meanwhile flushes their
- * use while they are not there yet.
+ * A put's write transaction, within the bound: room is made ahead of it from the estimate of what its
+ * entries add, and a put that still leaves the pages in use past the bound is undone, makes room for
+ * what it added and runs again; CACHE_FULL when no room can be made. The entries' keys are recorded
+ * as used (for "lru") just before each run, so that no eviction meanwhile flushes their use while
+ * they are not there yet.
  */
-export async function putWrite<R>(core: Core, bytes: number, writes: readonly Buffer[], work: () => R): Promise<R> {
+export async function putWrite<R>(core: Core, puts: readonly Put[], work: () => R): Promise<R> {
   const { bound, recency } = core;
+  let bytes = 0;
+  if (bound !== undefined) for (const { stored, record, expiry } of puts) bytes += putFootprint(stored, record, expiry !== undefined, recency !== undefined);
   let room = bound?.admit(bytes);
   for (;;) {
     if (room !== undefined) {
@@ -119,7 +124,7 @@ export async function putWrite<R>(core: Core, bytes: number, writes: readonly Bu
     }
     if (recency !== undefined) {
       const now = core.now();
-      for (const stored of writes) recency.saw(stored, now, true);
+      for (const { stored } of puts) recency.saw(stored, now, true);
     }
     try {
       return write(core, work, true);

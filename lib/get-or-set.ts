@@ -1,4 +1,3 @@
-import { putFootprint } from "./size-bound.ts";
 import { decodePayload, encodeRecord, readHead, withFullKey } from "./codec.ts";
 import { checkKey } from "./checks.ts";
 import { checkOpen, claimSlot, type Core, engineError, type Found, ownsSlot, peek, putWrite, readEntry, write } from "./core.ts";
@@ -111,10 +110,10 @@ function heldByAnother(core: Core, lease: Buffer): boolean {
 }
 
 /** Stores the computed value if the claim is still ours, and leaves the computation's duration for early refresh. */
-function finish(core: Core, slot: StoredKey, lease: Buffer, token: number, record: Buffer, expiry: number | undefined, ms: number, timed: boolean, bytes: number): Promise<boolean> {
+function finish(core: Core, slot: StoredKey, lease: Buffer, token: number, record: Buffer, expiry: number | undefined, ms: number, timed: boolean): Promise<boolean> {
   const { db } = core;
   const owner = thisOwner();
-  return putWrite(core, bytes, [slot.stored], () => {
+  return putWrite(core, [{ stored: slot.stored, record, expiry }], () => {
     if (!isClaimOf(decodeLease(peek(db, lease)), owner, token)) return false;
     const before = claimSlot(db, slot);
     db.putSync(slot.stored, record);
@@ -146,9 +145,8 @@ async function computeAsOwner<T>(core: Core, slot: StoredKey, lease: Buffer, tok
       checkOpen(core);
       const expiry = expiryOf(settings.ttl, core.now());
       const record = withFullKey(encodeRecord(value, core.codec, expiry, core.compressAbove), slot.full);
-      const bytes = core.bound === undefined ? 0 : putFootprint(slot.stored, record, expiry !== undefined, core.recency !== undefined);
       // A claim that was lost (its lease ended, another caller took over) stores nothing: the new owner does.
-      if (await finish(core, slot, lease, token, record, expiry, performance.now() - started, settings.beta > 0, bytes)) core.counts.sets++;
+      if (await finish(core, slot, lease, token, record, expiry, performance.now() - started, settings.beta > 0)) core.counts.sets++;
       return value;
     } catch (error) {
       // compute failed, or its value cannot be stored (unstorable, no room): the next caller tries.
