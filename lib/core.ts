@@ -83,17 +83,15 @@ export function write<R>(core: Core, work: () => R, adds = false): R {
   const { recency, db, bound } = core;
   try {
     clearDeadReaders(core.env);
-    let added = 0;
     const result = db.transactionSync(() => {
       const done = work();
       if (adds) {
-        if (recency !== undefined) added = recency.flushInto(db, core.now());
+        recency?.flushInto(db, core.now());
         bound?.check();
       }
       return done;
     });
     recency?.settle(true);
-    bound?.wrote(added);
     return result;
   } catch (error) {
     recency?.settle(false);

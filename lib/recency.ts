@@ -1,7 +1,6 @@
 import type { RootDatabase } from "./engine/index.ts";
 import { countIndexed } from "./expiry-index.ts";
-import { ACCESS_VALUE_BYTES, accessKey, ORDERED_KEY_EXTRA, RECENCY_COUNT_KEY, RECENCY_INDEX, recencyKey, readRecencyKey } from "./keys.ts";
-import { recencyFootprint, recordFootprint } from "./size-bound.ts";
+import { ACCESS_VALUE_BYTES, accessKey, RECENCY_COUNT_KEY, RECENCY_INDEX, recencyKey, readRecencyKey } from "./keys.ts";
 
 // Recency for least-recently-used eviction, without making a read a write. An open that evicts by
 // recency remembers the keys it reads (and writes) with the time of use, in memory, and writes their
@@ -36,26 +35,18 @@ export function accessTime(record: Buffer): number {
   return record.readDoubleLE(0);
 }
 
-/**
- * Within a write transaction: the entry under `stored` was used at `at`; its records move along if they
- * name a time earlier by `precision` or more. Returns what the records written may add to the pages in
- * use (lib/size-bound.ts): both when new, the moved index record's when not.
- */
-export function touch(db: Db, stored: Buffer, at: number, precision: number): number {
+/** Within a write transaction: the entry under `stored` was used at `at`; its records move along if they name a time earlier by `precision` or more. */
+export function touch(db: Db, stored: Buffer, at: number, precision: number): void {
   const access = accessKey(stored);
   const before = db.getBinary(access);
   const known = before === undefined ? undefined : accessTime(before);
-  if (known !== undefined && at - known < precision) return 0;
+  if (known !== undefined && at - known < precision) return;
   const time = Buffer.allocUnsafe(ACCESS_VALUE_BYTES);
   time.writeDoubleLE(at, 0);
   db.putSync(access, time);
   db.putSync(recencyKey(at, stored), EMPTY);
-  if (known === undefined) {
-    countIndexed(db, 2, RECENCY_COUNT_KEY);
-    return recencyFootprint(stored.length);
-  }
-  db.removeSync(recencyKey(known, stored));
-  return recordFootprint(ORDERED_KEY_EXTRA + stored.length, 0);
+  if (known === undefined) countIndexed(db, 2, RECENCY_COUNT_KEY);
+  else db.removeSync(recencyKey(known, stored));
 }
 
 /** Within a write transaction that removes the entry under `stored`: its access and recency index records go too. */
@@ -109,23 +100,21 @@ export class Recency {
     }, Math.min(MAX_FLUSH_MS, this.precision)).unref();
   }
 
-  /** Within a write transaction: writes the remembered times of the entries that are still there; returns what they may add to the pages in use. */
-  flushInto(db: Db, now: number): number {
-    if (this.pending.size === 0) return 0;
+  /** Within a write transaction: writes the remembered times of the entries that are still there. */
+  flushInto(db: Db, now: number): void {
+    if (this.pending.size === 0) return;
     // Finding it opens a cursor on the index, which cost a put with recency half its time; it changes
     // slowly (it follows the age of the oldest entry), so it is found again once per precision.
     if (now - this.precisionFound >= this.precision || now < this.precisionFound) {
       this.precision = precisionAt(db, now);
       this.precisionFound = now;
     }
-    let added = 0;
     for (const [id, at] of this.pending) {
       const stored = Buffer.from(id, "latin1");
-      if (db.getBinaryFast(stored) !== undefined) added += touch(db, stored, at, this.precision);
+      if (db.getBinaryFast(stored) !== undefined) touch(db, stored, at, this.precision);
     }
     this.flushing = this.pending;
     this.pending = new Map();
-    return added;
   }
 
   /** After the write transaction that flushed: whether it committed. */

@@ -3,11 +3,14 @@ import { CacheError } from "./errors.ts";
 import { ACCESS_KEY_EXTRA, ACCESS_VALUE_BYTES, ORDERED_KEY_EXTRA } from "./keys.ts";
 
 // LMDB (as lmdb-js builds it) grows its map without limit, so an upper bound on the cache's size is
-// kept here: puts are refused once the pages holding live entries, plus what this process wrote
-// since it last looked, would pass the bound. Looking costs a few microseconds, so it happens when
-// enough has been written or enough time has passed for other processes to have written. With
-// eviction, such a put first waits for deletes (lib/eviction.ts) down to the low-water mark, so that
-// the next puts find room without evicting again; it is refused only when nothing evictable is left.
+// kept here, on the pages holding live entries. Every put reads their count inside its own write
+// transaction, after all it wrote, and is undone if it would pass the bound (check). That count is
+// also the open's look for the next put, which adds its estimated pages to it to decide ahead of its
+// transaction whether to wait for deletes (lib/eviction.ts) down to the low-water mark, so that the
+// puts after it find room without evicting again. A look of its own (a few microseconds, and a
+// snapshot) is taken only when the last is old: after 50 ms or 256 KiB of estimated pages without a
+// put's count, after deletes, and around an eviction. A put is refused only when nothing evictable is
+// left.
 
 const PAGE_BYTES = 4096;
 const LOOK_AFTER_BYTES = 256 * 1024;
@@ -41,7 +44,7 @@ function fewestPerPage(nodeBytes: number): number {
  * at the fewest nodes a page keeps, its share of the branch node that leaf's split adds a level up,
  * and whole overflow pages for large data.
  */
-export function recordFootprint(keyBytes: number, dataBytes: number): number {
+function recordFootprint(keyBytes: number, dataBytes: number): number {
   let node = NODE_HEADER + keyBytes + dataBytes;
   let overflow = 0;
   if (node > NODE_MAX) {
@@ -54,15 +57,14 @@ export function recordFootprint(keyBytes: number, dataBytes: number): number {
 }
 
 /** What an open that keeps recency writes for an entry it has not used before: an access record and a recency index record. */
-export function recencyFootprint(storedBytes: number): number {
+function recencyFootprint(storedBytes: number): number {
   return recordFootprint(ACCESS_KEY_EXTRA + storedBytes, ACCESS_VALUE_BYTES) + recordFootprint(ORDERED_KEY_EXTRA + storedBytes, 0);
 }
 
 /**
  * What the put of an entry may add to the pages in use, from above: its record, its expiry index
- * record if it expires, and its recency records if the open keeps them (counted again when they are
- * written, lib/recency.ts: the error is on the safe side), so that one process between two looks does
- * not pass the bound.
+ * record if it expires, and its recency records if the open keeps them, so that a put evicts ahead of
+ * its transaction rather than being undone by the check inside it.
  */
 export function putFootprint(stored: Uint8Array, record: Uint8Array, expires: boolean, tracked: boolean): number {
   const index = expires ? recordFootprint(ORDERED_KEY_EXTRA + stored.length, 0) : 0;
@@ -132,6 +134,12 @@ export class SizeBound {
   check(): void {
     const bytes = treeBytes(this.db.db.stat());
     if (bytes > this.maxBytes) throw new OverBound(bytes);
+    // The count is also this open's look, taken without a snapshot of its own: a look outside a write
+    // transaction holds one, and while a loaded machine deschedules the process holding it, no process
+    // can reuse the pages freed meanwhile. (Should the commit fail, the next put's count corrects it.)
+    this.used = bytes;
+    this.written = 0;
+    this.lookedAt = performance.now();
   }
 
   /** After a put undone by OverBound: makes room for what it added, as a put past the bound would (CACHE_FULL when none is made). */
@@ -152,11 +160,6 @@ export class SizeBound {
 
   private full(advice: string): CacheError {
     return new CacheError("CACHE_FULL", `the cache holds ${this.used + this.written} bytes of its ${this.maxBytes}-byte bound; ${advice}`);
-  }
-
-  /** Pages written outside a put (recency records moved by reads), counted as a put's are. */
-  wrote(bytes: number): void {
-    this.written += bytes;
   }
 
   /** After a delete: the next put looks again, so the room it made is usable at once. */
