@@ -152,9 +152,11 @@ export class SizeBound {
 
   private async makeRoom(bytes: number): Promise<void> {
     this.evicting ??= this.evict!(Math.floor(this.maxBytes * LOW_WATER) - bytes).finally(() => (this.evicting = undefined));
-    await this.evicting;
+    const reached = await this.evicting;
     this.look(performance.now());
-    if (this.used + this.written + bytes > this.maxBytes) throw this.full("nothing its eviction policy may delete is left");
+    // Other processes may have filled the room again since the eviction reached its mark: that is no
+    // reason to refuse, and the put's own check (and a new eviction if need be) settles it.
+    if (!reached && this.used + this.written + bytes > this.maxBytes) throw this.full("nothing its eviction policy may delete is left");
     this.written += bytes;
   }
 
