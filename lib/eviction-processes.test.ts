@@ -35,18 +35,25 @@ describe("eviction across processes", () => {
     await cache.close();
   });
 
-  it("keeps the data file to a few times the bound while three processes write six times it at once", async () => {
-    const path = tempDir();
+  it("keeps the data file to a few times the bound while three processes write six times it at once (median of three runs)", async () => {
     const size = 1000;
     const count = Math.ceil((6 * BOUND) / size / WRITERS);
-    const writers = ["a", "b", "c"].map((prefix) =>
-      execa("node", ["--import", "tsx", fixture("evicting-writer.ts"), path, prefix, String(count), String(size), String(BOUND)]),
-    );
-    for (const { stdout } of await Promise.all(writers)) expect(stdout).toBe("opened\ndone");
+    const files: number[] = [];
+    for (let run = 0; run < 3; run++) {
+      const path = tempDir();
+      const writers = ["a", "b", "c"].map((prefix) =>
+        execa("node", ["--import", "tsx", fixture("evicting-writer.ts"), path, prefix, String(count), String(size), String(BOUND)]),
+      );
+      for (const { stdout } of await Promise.all(writers)) expect(stdout).toBe("opened\ndone");
+      files.push(statSync(join(path, "data.mdb")).size);
+    }
     // Freed pages are reused only once no snapshot older than their freeing is held: one process's
-    // snapshot kept across its writes (by the size check's stats, or a get's) let the file reach 6
-    // to 7 times the bound here. With snapshots released as soon as they are read, it stays near 3.
-    const file = statSync(join(path, "data.mdb")).size;
-    expect(file, `data.mdb: ${file} bytes for a ${BOUND}-byte bound`).toBeLessThanOrEqual(4 * BOUND);
+    // snapshot kept across its writes (by the size check's stats, or a get's) let the file reach 5 to 7
+    // times the bound here in every run. With snapshots released as soon as they are read, it ends
+    // between 1.5 and 4.5 times it on a quiet machine (2.2 to 2.6 on average over 20 runs) and up to 5.5
+    // under load, by what the transient snapshots of the moment hold back: the median of three runs
+    // tells the two apart where a single run may not.
+    const median = [...files].sort((a, b) => a - b)[1]!;
+    expect(median, `data.mdb: ${files.join(", ")} bytes for a ${BOUND}-byte bound`).toBeLessThanOrEqual(4 * BOUND);
   });
 });
